@@ -1,0 +1,683 @@
+//! Reading files into articles: decoding, the native `gisa-article/1` format, validation.
+//!
+//! Every step is total: bad input gives a [`LoadError`] (the file cannot be used; it names the
+//! file and the place) or [`Problem`]s attached to the articles (the file is usable; each bad
+//! span is kept, flagged and shown). Nothing panics and nothing is dropped silently.
+//!
+//! The pipeline for one article: take the raw `text`, [`clean`](crate::clean::clean) it
+//! (escape sequences out, NFC in, with an offset map), map every annotation's code-point
+//! offsets through the map, convert them to bytes in one pass, then validate.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::clean::{clean, clean_line, Bias};
+use crate::model::{Annotation, Article, Flag, Kind, Problem, ReviewStatus};
+use crate::offsets::{self, Unit};
+
+/// The name of the native format, the value of its `format` field.
+pub const FORMAT_NAME: &str = "gisa-article/1";
+
+/// A file that cannot be used at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {place}{message}")]
+pub struct LoadError {
+    /// The file, as given.
+    pub path: String,
+    /// Where in the file: `line 3, column 7: ` or empty.
+    pub place: String,
+    /// What is wrong and, where it helps, what to do.
+    pub message: String,
+}
+
+impl LoadError {
+    /// A new error about `path`; `place` is formatted as a prefix when not empty.
+    pub fn new(path: impl Into<String>, place: impl AsRef<str>, message: impl Into<String>) -> Self {
+        let place = place.as_ref();
+        LoadError {
+            path: path.into(),
+            place: if place.is_empty() { String::new() } else { format!("{place}: ") },
+            message: message.into(),
+        }
+    }
+}
+
+/// What came out of one file: its articles and the problems that are not about one article
+/// (a bad line of a `.jsonl`, an array element that is no article).
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// The file, as given.
+    pub path: PathBuf,
+    /// The articles, in file order.
+    pub articles: Vec<Article>,
+    /// File-level problems (each names its line or element).
+    pub problems: Vec<Problem>,
+}
+
+impl Loaded {
+    /// Every problem: file-level first, then each article's.
+    pub fn all_problems(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().chain(self.articles.iter().flat_map(|a| a.problems.iter()))
+    }
+}
+
+/// Line and column (1-based, column in characters) of byte offset `at` in `s`.
+pub fn line_col(s: &[u8], at: usize) -> (usize, usize) {
+    let at = at.min(s.len());
+    let before = &s[..at];
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, col)
+}
+
+/// Decodes file bytes as UTF-8 text, or says what the bytes are instead.
+///
+/// A UTF-8 BOM is skipped. UTF-16 (by BOM or by its zero bytes), binary data (NUL or many
+/// control bytes) and Latin-1 (bytes that are not UTF-8 but look like Western text) get an
+/// error that names what was found and how to convert it.
+pub fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(LoadError::new(path, "", "empty file: no article in it"));
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || looks_utf16(bytes) {
+        return Err(LoadError::new(
+            path,
+            "",
+            "this is UTF-16 text, not UTF-8; convert it first: iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8",
+        ));
+    }
+    if let Some(p) = memchr::memchr(0, bytes) {
+        return Err(LoadError::new(path, format!("byte {p}"), "binary data (a NUL byte), not a text file"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let (line, col) = line_col(bytes, at);
+            let place = format!("line {line}, column {col}");
+            let controls = bytes.iter().take(4096).filter(|&&b| b < 0x20 && !b"\n\r\t\x0c".contains(&b)).count();
+            let high = bytes.iter().filter(|&&b| b >= 0x80).count();
+            if controls * 20 > bytes.len().min(4096) || high * 2 > bytes.len() {
+                Err(LoadError::new(
+                    path,
+                    place,
+                    format!("binary data (byte 0x{:02X} is not UTF-8), not a text file", bytes[at]),
+                ))
+            } else {
+                Err(LoadError::new(
+                    path,
+                    place,
+                    format!(
+                        "not UTF-8: byte 0x{:02X} looks like Latin-1 (ISO-8859-1) text; convert it first: iconv -f LATIN1 -t UTF-8 FILE",
+                        bytes[at]
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+/// UTF-16 without a BOM: many zero bytes at odd (LE) or even (BE) positions near the start.
+fn looks_utf16(b: &[u8]) -> bool {
+    let n = b.len().min(512) & !1;
+    if n < 4 {
+        return false;
+    }
+    let zeros_odd = (1..n).step_by(2).filter(|&i| b[i] == 0).count();
+    let zeros_even = (0..n).step_by(2).filter(|&i| b[i] == 0).count();
+    let half = n / 2;
+    (zeros_odd * 10 > half * 4 && zeros_even * 10 < half) || (zeros_even * 10 > half * 4 && zeros_odd * 10 < half)
+}
+
+/// Parses JSON text to a value; errors name the line and column.
+pub fn parse_json(path: &str, text: &str) -> Result<Value, LoadError> {
+    serde_json::from_str::<Value>(text).map_err(|e| json_error(path, &e, 0))
+}
+
+/// A `serde_json` error as a [`LoadError`]; `line_offset` is added to its line number.
+pub fn json_error(path: &str, e: &serde_json::Error, line_offset: usize) -> LoadError {
+    let mut msg = e.to_string();
+    if let Some(p) = msg.find(" at line ") {
+        msg.truncate(p);
+    }
+    let hint = match e.classify() {
+        serde_json::error::Category::Eof => " (the file ends too early: truncated JSON?)",
+        serde_json::error::Category::Syntax if msg.contains("recursion limit") => " (nested too deeply)",
+        serde_json::error::Category::Syntax => " (not valid JSON)",
+        _ => "",
+    };
+    LoadError::new(path, format!("line {}, column {}", e.line() + line_offset, e.column()), format!("{msg}{hint}"))
+}
+
+/// Reads a native file (`.json`: one article or an array; `.jsonl`: one per line).
+pub fn load_native_file(path: &Path) -> Result<Loaded, LoadError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadError::new(&name, "", format!("cannot read: {e}")))?;
+    let text = decode(&name, &bytes)?;
+    let jsonl = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"));
+    let mut loaded = if jsonl { load_native_jsonl(&name, text)? } else { load_native_json(&name, text)? };
+    loaded.path = path.to_path_buf();
+    Ok(loaded)
+}
+
+/// Parses the content of a native `.json` file.
+pub fn load_native_json(name: &str, text: &str) -> Result<Loaded, LoadError> {
+    let value = parse_json(name, text)?;
+    let mut loaded = Loaded { path: PathBuf::from(name), ..Default::default() };
+    match value {
+        Value::Array(items) => {
+            if items.is_empty() {
+                return Err(LoadError::new(name, "", "the array holds no article"));
+            }
+            for (i, item) in items.into_iter().enumerate() {
+                let fallback = format!("#{}", i + 1);
+                match article_from_value(item, &fallback) {
+                    Ok(a) => loaded.articles.push(a),
+                    Err(msg) => loaded.problems.push(Problem {
+                        article: fallback,
+                        annotation: None,
+                        message: format!("element {} of the array: {msg}; skipped", i + 1),
+                    }),
+                }
+            }
+            if loaded.articles.is_empty() {
+                let first = loaded.problems.first().map(|p| p.message.clone()).unwrap_or_default();
+                return Err(LoadError::new(name, "", format!("no usable article: {first}")));
+            }
+        }
+        other => {
+            let a = article_from_value(other, "#1").map_err(|m| LoadError::new(name, "", m))?;
+            loaded.articles.push(a);
+        }
+    }
+    Ok(loaded)
+}
+
+/// Parses the content of a native `.jsonl` file: a bad line is a problem naming its number;
+/// the other lines still load.
+pub fn load_native_jsonl(name: &str, text: &str) -> Result<Loaded, LoadError> {
+    let mut loaded = Loaded { path: PathBuf::from(name), ..Default::default() };
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let n = i + 1;
+        let fallback = format!("#{n}");
+        let res = serde_json::from_str::<Value>(line)
+            .map_err(|e| {
+                let mut m = e.to_string();
+                if let Some(p) = m.find(" at line ") {
+                    m.truncate(p);
+                }
+                format!("{m} at column {}", e.column())
+            })
+            .and_then(|v| article_from_value(v, &fallback));
+        match res {
+            Ok(a) => loaded.articles.push(a),
+            Err(msg) => loaded.problems.push(Problem {
+                article: fallback,
+                annotation: None,
+                message: format!("line {n}: {msg}; line skipped"),
+            }),
+        }
+    }
+    if loaded.articles.is_empty() {
+        let first = loaded.problems.first().map(|p| p.message.clone()).unwrap_or_else(|| "no article".into());
+        return Err(LoadError::new(name, "", format!("no usable article: {first}")));
+    }
+    Ok(loaded)
+}
+
+fn meta_string(obj: &mut Map<String, Value>, key: &str) -> String {
+    match obj.get(key) {
+        Some(Value::String(s)) => {
+            let s = clean_line(s);
+            obj.remove(key);
+            s
+        }
+        Some(Value::Number(n)) if key == "id" => {
+            let s = n.to_string();
+            obj.remove(key);
+            s
+        }
+        _ => String::new(),
+    }
+}
+
+/// An offset as written in a file, read as leniently as it can be while noting what was wrong.
+fn read_offset(v: Option<&Value>) -> (i128, Option<String>) {
+    match v {
+        None | Some(Value::Null) => (0, Some("missing".into())),
+        Some(Value::Number(n)) => {
+            if let Some(u) = n.as_u64() {
+                (u as i128, None)
+            } else if let Some(i) = n.as_i64() {
+                (i as i128, Some(format!("negative ({i})")))
+            } else {
+                let f = n.as_f64().unwrap_or(0.0);
+                (f.floor() as i128, Some(format!("not an integer ({n})")))
+            }
+        }
+        Some(Value::String(s)) => match s.trim().parse::<i128>() {
+            Ok(i) => (i, Some(format!("a string (\"{s}\"), not a number"))),
+            Err(_) => (0, Some(format!("a string (\"{s}\"), not a number"))),
+        },
+        Some(other) => (0, Some(format!("not a number ({other})"))),
+    }
+}
+
+/// Builds an article from one JSON value of the native format. Errors (the article cannot be
+/// used) are messages; problems with single annotations are attached to the article.
+pub fn article_from_value(value: Value, fallback_id: &str) -> Result<Article, String> {
+    let Value::Object(mut obj) = value else {
+        return Err(format!("expected an article object, found {}", json_type(&value)));
+    };
+    let raw_text = match obj.remove("text") {
+        Some(Value::String(s)) => s,
+        Some(other) => return Err(format!("\"text\" must be a string, found {}", json_type(&other))),
+        None => return Err("the article has no \"text\" field (it is required)".to_string()),
+    };
+    if let Some(Value::String(f)) = obj.get("format") {
+        if f != FORMAT_NAME {
+            // keep it, but it is worth a problem
+            obj.insert("format".into(), Value::String(f.clone()));
+        } else {
+            obj.remove("format");
+        }
+    }
+    let mut article = Article {
+        id: meta_string(&mut obj, "id"),
+        title: meta_string(&mut obj, "title"),
+        source: meta_string(&mut obj, "source"),
+        url: meta_string(&mut obj, "url"),
+        published: meta_string(&mut obj, "published"),
+        ..Default::default()
+    };
+    if article.id.is_empty() {
+        article.id = fallback_id.to_string();
+    }
+    let raw_anns = match obj.remove("annotations") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a,
+        Some(other) => {
+            article.problems.push(Problem {
+                article: article.id.clone(),
+                annotation: None,
+                message: format!("\"annotations\" must be an array, found {}; ignored", json_type(&other)),
+            });
+            obj.insert("annotations".into(), other);
+            Vec::new()
+        }
+    };
+    if let Some(Value::String(f)) = obj.get("format") {
+        article.problems.push(Problem {
+            article: article.id.clone(),
+            annotation: None,
+            message: format!("format is \"{f}\", expected \"{FORMAT_NAME}\"; read as {FORMAT_NAME}"),
+        });
+    }
+    article.extra = obj;
+    let (text, map) = clean(&raw_text);
+    article.text = text;
+    let mut anns = Vec::with_capacity(raw_anns.len());
+    let mut cps = Vec::with_capacity(raw_anns.len() * 2);
+    for (i, v) in raw_anns.into_iter().enumerate() {
+        let Value::Object(mut o) = v else {
+            article.problems.push(Problem {
+                article: article.id.clone(),
+                annotation: Some(format!("#{}", i + 1)),
+                message: format!("annotation {} is not an object ({}); ignored", i + 1, json_type(&v)),
+            });
+            continue;
+        };
+        let (ann, start, end, mut msgs) = annotation_from_object(&mut o, i, map.raw_len());
+        let s = map.map(start, Bias::Start);
+        let e = map.map(end, Bias::End).max(s);
+        cps.push(s);
+        cps.push(e);
+        let mut ann = ann;
+        ann.extra = o;
+        for m in msgs.drain(..) {
+            article.problems.push(Problem {
+                article: article.id.clone(),
+                annotation: Some(ann.id.clone()),
+                message: m,
+            });
+        }
+        anns.push(ann);
+    }
+    if offsets::to_bytes(&article.text, Unit::CodePoint, &mut cps).is_err() {
+        // cannot happen: mapped offsets are within the cleaned text; clamp defensively
+        for c in &mut cps {
+            *c = (*c).min(article.text.len());
+        }
+    }
+    for (i, a) in anns.iter_mut().enumerate() {
+        a.start = cps[2 * i];
+        a.end = cps[2 * i + 1];
+    }
+    article.annotations = anns;
+    validate(&mut article);
+    Ok(article)
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn take_string(o: &mut Map<String, Value>, key: &str) -> Option<String> {
+    match o.get(key) {
+        Some(Value::String(_)) => match o.remove(key) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Reads the known fields of one annotation object, removing them from `o` (what stays is kept
+/// as extra). Returns the annotation, its raw code-point start and end (repaired), and messages.
+fn annotation_from_object(
+    o: &mut Map<String, Value>,
+    index: usize,
+    text_len: usize,
+) -> (Annotation, usize, usize, Vec<String>) {
+    let mut msgs = Vec::new();
+    let id = match o.get("id") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => format!("#{}", index + 1),
+    };
+    o.remove("id");
+    let mut flags = Vec::new();
+    let kind = match o.get("kind") {
+        None => Kind::Entity,
+        Some(Value::String(k)) => match Kind::parse(k) {
+            Some(k) => {
+                o.remove("kind");
+                k
+            }
+            None => {
+                msgs.push(format!(
+                    "unknown kind \"{k}\" (expected quote, figure, entity or caption); shown as an entity"
+                ));
+                flags.push(Flag::UnknownKind);
+                Kind::Entity
+            }
+        },
+        Some(other) => {
+            msgs.push(format!("kind must be a string, found {}; shown as an entity", json_type(other)));
+            flags.push(Flag::UnknownKind);
+            Kind::Entity
+        }
+    };
+    let label = take_string(o, "label").unwrap_or_else(|| kind.as_str().to_ascii_uppercase());
+    let (s, s_err) = read_offset(o.get("start"));
+    let (e, e_err) = read_offset(o.get("end"));
+    let mut bad = false;
+    if let Some(m) = s_err {
+        msgs.push(format!("start is {m}"));
+        bad = true;
+    }
+    if let Some(m) = e_err {
+        msgs.push(format!("end is {m}"));
+        bad = true;
+    }
+    let (mut s, mut e) = (s, e);
+    if s > e {
+        msgs.push(format!("start {s} is after end {e} (reversed); swapped"));
+        std::mem::swap(&mut s, &mut e);
+        bad = true;
+    }
+    let len = text_len as i128;
+    if e > len || s > len {
+        msgs.push(format!("offsets {s}..{e} are beyond the end of the text ({text_len} characters)"));
+        bad = true;
+    }
+    let s = s.clamp(0, len) as usize;
+    let e = e.clamp(0, len) as usize;
+    if bad {
+        flags.push(Flag::BadOffsets);
+    } else {
+        o.remove("start");
+        o.remove("end");
+    }
+    let mut a = Annotation::new(id, kind, label, 0, 0);
+    a.flags = flags;
+    a.text = take_string(o, "text").map(|t| clean(&t).0);
+    a.speaker = take_string(o, "speaker");
+    a.speaker_text = take_string(o, "speaker_text").map(|t| clean_line(&t));
+    a.canonical = take_string(o, "canonical").map(|t| clean_line(&t));
+    if let Some(v) = o.get("value").and_then(Value::as_f64) {
+        a.value = Some(v);
+        o.remove("value");
+    }
+    a.unit = take_string(o, "unit");
+    if let Some(Value::Bool(b)) = o.get("approx") {
+        a.approx = Some(*b);
+        o.remove("approx");
+    }
+    a.bound = take_string(o, "bound");
+    a.layer = take_string(o, "layer").unwrap_or_default();
+    if let Some(st) = o.get("status").and_then(Value::as_str).and_then(ReviewStatus::parse) {
+        a.status = st;
+        o.remove("status");
+    }
+    (a, s, e, msgs)
+}
+
+/// Checks an article's annotations against its text and each other, flagging and recording
+/// problems: covered text differs from `text`; duplicate ids; speakers that name no annotation.
+/// Sorts the annotations into reading order. Importers call this after building an article.
+pub fn validate(article: &mut Article) {
+    let mut seen = std::collections::HashSet::with_capacity(article.annotations.len());
+    let ids: std::collections::HashSet<String> = article.annotations.iter().map(|a| a.id.clone()).collect();
+    for a in &mut article.annotations {
+        if let Some(claimed) = &a.text {
+            let actual = article.text.get(a.range()).unwrap_or("");
+            if claimed != actual && !a.flags.contains(&Flag::TextMismatch) {
+                a.flags.push(Flag::TextMismatch);
+                article.problems.push(Problem {
+                    article: article.id.clone(),
+                    annotation: Some(a.id.clone()),
+                    message: format!(
+                        "text {:?} does not match the span, which covers {:?}",
+                        short(claimed),
+                        short(actual)
+                    ),
+                });
+            }
+        }
+        if !seen.insert(a.id.clone()) {
+            a.flags.push(Flag::DuplicateId);
+            article.problems.push(Problem {
+                article: article.id.clone(),
+                annotation: Some(a.id.clone()),
+                message: format!("duplicate id \"{}\"", a.id),
+            });
+        }
+        if let Some(sp) = &a.speaker {
+            if !ids.contains(sp) {
+                a.flags.push(Flag::DanglingSpeaker);
+                article.problems.push(Problem {
+                    article: article.id.clone(),
+                    annotation: Some(a.id.clone()),
+                    message: format!("speaker \"{sp}\" is no annotation of this article"),
+                });
+            }
+        }
+    }
+    article.sort_annotations();
+}
+
+fn short(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let mut t: String = s.chars().take(40).collect();
+        t.push('…');
+        t
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes an article in the native format (the inverse of [`article_from_value`]): offsets in
+/// code points of the cleaned text; unknown fields written back.
+pub fn article_to_value(a: &Article) -> Value {
+    let mut o = Map::new();
+    o.insert("format".into(), Value::String(FORMAT_NAME.into()));
+    for (k, v) in
+        [("id", &a.id), ("title", &a.title), ("source", &a.source), ("url", &a.url), ("published", &a.published)]
+    {
+        if !v.is_empty() {
+            o.insert(k.into(), Value::String(v.clone()));
+        }
+    }
+    o.insert("text".into(), Value::String(a.text.clone()));
+    let mut offs: Vec<usize> = a.annotations.iter().flat_map(|x| [x.start, x.end]).collect();
+    offsets::from_bytes(&a.text, Unit::CodePoint, &mut offs);
+    let anns: Vec<Value> = a
+        .annotations
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let mut m = Map::new();
+            m.insert("id".into(), Value::String(x.id.clone()));
+            m.insert("kind".into(), Value::String(x.kind.as_str().into()));
+            m.insert("label".into(), Value::String(x.label.clone()));
+            m.insert("start".into(), Value::from(offs[2 * i]));
+            m.insert("end".into(), Value::from(offs[2 * i + 1]));
+            if let Some(t) = &x.text {
+                m.insert("text".into(), Value::String(t.clone()));
+            }
+            for (k, v) in [
+                ("speaker", &x.speaker),
+                ("speaker_text", &x.speaker_text),
+                ("canonical", &x.canonical),
+                ("unit", &x.unit),
+                ("bound", &x.bound),
+            ] {
+                if let Some(v) = v {
+                    m.insert(k.into(), Value::String(v.clone()));
+                }
+            }
+            if let Some(v) = x.value {
+                m.insert("value".into(), number(v));
+            }
+            if let Some(b) = x.approx {
+                m.insert("approx".into(), Value::Bool(b));
+            }
+            if !x.layer.is_empty() {
+                m.insert("layer".into(), Value::String(x.layer.clone()));
+            }
+            if x.status != ReviewStatus::Unreviewed {
+                m.insert("status".into(), Value::String(x.status.as_str().into()));
+            }
+            for (k, v) in &x.extra {
+                m.insert(k.clone(), v.clone());
+            }
+            Value::Object(m)
+        })
+        .collect();
+    o.insert("annotations".into(), Value::Array(anns));
+    for (k, v) in &a.extra {
+        o.insert(k.clone(), v.clone());
+    }
+    Value::Object(o)
+}
+
+/// A number as JSON: integral values without a fraction.
+pub fn number(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        Value::from(v as i64)
+    } else {
+        serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn art(v: Value) -> Article {
+        article_from_value(v, "#1").unwrap()
+    }
+
+    #[test]
+    fn offsets_become_bytes() {
+        let a = art(json!({"text": "한국 은행", "annotations": [
+            {"id": "e1", "kind": "entity", "label": "ORG", "start": 0, "end": 5, "text": "한국 은행"}]}));
+        assert_eq!(a.annotations[0].range(), 0..13);
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+    }
+
+    #[test]
+    fn nfd_annotation_highlights_same_syllables() {
+        // "한국" in NFD is 6 code points: ᄒ ᅡ ᆫ ᄀ ᅮ ᆨ; span 3..6 is 국
+        let a = art(json!({"text": "\u{1112}\u{1161}\u{11AB}\u{1100}\u{116E}\u{11A8}", "annotations": [
+            {"id": "e1", "start": 3, "end": 6, "text": "\u{1100}\u{116E}\u{11A8}"}]}));
+        assert_eq!(a.text, "한국");
+        assert_eq!(a.span_text(&a.annotations[0]), "국");
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+    }
+
+    #[test]
+    fn bad_offsets_are_flagged_not_dropped() {
+        let a = art(json!({"text": "abcdef", "annotations": [
+            {"id": "a", "start": -1, "end": 2},
+            {"id": "b", "start": 1.5, "end": 3},
+            {"id": "c", "start": "2", "end": "4"},
+            {"id": "d", "start": 4, "end": 2},
+            {"id": "e", "start": 2, "end": 99},
+            {"id": "f", "start": 0, "end": 1, "text": "z"},
+            {"id": "f", "start": 0, "end": 1},
+            {"id": "g", "kind": "weird", "start": 0, "end": 1},
+            {"id": "h", "kind": "quote", "start": 0, "end": 1, "speaker": "nobody"}]}));
+        assert_eq!(a.annotations.len(), 9);
+        let flagged = |id: &str, f: Flag| a.annotations.iter().any(|x| x.id == id && x.flags.contains(&f));
+        for id in ["a", "b", "c", "d", "e"] {
+            assert!(flagged(id, Flag::BadOffsets), "{id}");
+        }
+        assert!(flagged("f", Flag::TextMismatch));
+        assert!(flagged("f", Flag::DuplicateId));
+        assert!(flagged("g", Flag::UnknownKind));
+        assert!(flagged("h", Flag::DanglingSpeaker));
+        let d = a.annotations.iter().find(|x| x.id == "d").unwrap();
+        assert_eq!(d.range(), 2..4);
+        let e = a.annotations.iter().find(|x| x.id == "e").unwrap();
+        assert_eq!(e.range(), 2..6);
+    }
+
+    #[test]
+    fn unknown_fields_round_trip() {
+        let v = json!({"format": FORMAT_NAME, "id": "x", "text": "가나", "custom": {"k": 1},
+            "annotations": [{"id": "a", "kind": "figure", "label": "MONEY", "start": 0, "end": 1, "value": 5, "note": "n"}]});
+        let a = art(v.clone());
+        let back = article_to_value(&a);
+        assert_eq!(back["custom"], json!({"k": 1}));
+        assert_eq!(back["annotations"][0]["note"], json!("n"));
+        assert_eq!(back["annotations"][0]["value"], json!(5));
+        assert_eq!(art(back), a);
+    }
+
+    #[test]
+    fn decode_says_what_it_found() {
+        assert!(decode("f", b"").unwrap_err().message.contains("empty"));
+        assert!(decode("f", b"\xFF\xFE{\x00}\x00").unwrap_err().message.contains("UTF-16"));
+        assert!(decode("f", b"{\"t\x00\x00\x00").unwrap_err().message.contains("binary"));
+        let e = decode("f", b"{\"text\": \"caf\xE9\"}").unwrap_err();
+        assert!(e.message.contains("Latin-1"), "{e}");
+        assert_eq!(e.place, "line 1, column 14: ");
+    }
+}

@@ -1,0 +1,794 @@
+//! The layout engine: grapheme widths, Korean keep-all wrapping, highlight runs.
+//!
+//! Pure and terminal-free; the reader and `gisa print` only draw what it returns.
+//!
+//! - [`grapheme_width`] is the one width function. It agrees with ratatui's cell width for every
+//!   grapheme the engine emits (East Asian Ambiguous narrow by default, wide as an option).
+//! - [`wrap_paragraph`] breaks at spaces between eojeol; only a token wider than the line is
+//!   hard-broken (a URL preferably after `/ ? & =`). Closing punctuation never starts a line and
+//!   opening punctuation never ends one, wherever the width allows it. A grapheme wider than the
+//!   whole line gets a line of its own, marked as a placeholder line.
+//! - [`DocLayout`] lays out an article lazily, paragraph by paragraph, caching per paragraph for
+//!   one (width, ambiguous mode): producing one screen costs the visible text plus at most the
+//!   paragraphs it touches, not the article.
+//! - [`SpanIndex`] and [`runs`] turn annotations into runs of constant highlight, snapped
+//!   outward to grapheme boundaries, with a deterministic nesting order.
+
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+use crate::model::{Annotation, Article, Kind};
+
+/// How to lay out: the width in cells and the ambiguous-width mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Options {
+    /// Cells per line (at least 1; 0 is treated as 1).
+    pub width: usize,
+    /// Count East Asian Ambiguous characters (“ ” · … ① ─) as two cells.
+    pub ambiwide: bool,
+}
+
+impl Options {
+    /// Narrow-ambiguous options for `width`.
+    pub fn new(width: usize) -> Self {
+        Options { width, ambiwide: false }
+    }
+}
+
+/// True for the characters that make a grapheme trivially one char: ASCII printable and
+/// precomposed Hangul syllables. Two such characters in a row always have a boundary between them.
+#[inline]
+fn simple(c: char) -> bool {
+    (' '..='~').contains(&c) || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+/// Iterates `(byte offset, grapheme)` over `s`, with a fast path for ASCII and Hangul syllables.
+pub fn graphemes(s: &str) -> Graphemes<'_> {
+    Graphemes { s, pos: 0 }
+}
+
+/// Iterator returned by [`graphemes`].
+pub struct Graphemes<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Graphemes<'a> {
+    type Item = (usize, &'a str);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let rest = self.s.get(self.pos..)?;
+        let mut it = rest.chars();
+        let c = it.next()?;
+        let start = self.pos;
+        let n = c.len_utf8();
+        let next_simple = it.next().is_none_or(simple);
+        let len = if simple(c) && next_simple { n } else { rest.graphemes(true).next().map_or(n, str::len) };
+        self.pos += len;
+        Some((start, &rest[..len]))
+    }
+}
+
+/// The width of one grapheme cluster in terminal cells, as ratatui measures it (narrow mode),
+/// or with East Asian Ambiguous characters counted as two (`ambiwide`).
+#[inline]
+pub fn grapheme_width(g: &str, ambiwide: bool) -> usize {
+    let b = g.as_bytes();
+    if b.len() == 1 {
+        return 1;
+    }
+    if b.len() == 3 && b[0] >= 0xEA && b[0] <= 0xED {
+        // Hangul syllables U+AC00..U+D7A3 are EA B0 80 ..= ED 9E A3
+        if let Some(c) = g.chars().next() {
+            if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+                return 2;
+            }
+        }
+    }
+    let w = if ambiwide { g.width_cjk() } else { g.width() };
+    w + g.chars().filter(|&c| c == '\u{FF9E}' || c == '\u{FF9F}').count()
+}
+
+/// The width of a whole string, grapheme by grapheme.
+pub fn str_width(s: &str, ambiwide: bool) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
+    graphemes(s).map(|(_, g)| grapheme_width(g, ambiwide)).sum()
+}
+
+/// Whitespace that is a break opportunity (not NBSP and its kin).
+#[inline]
+fn is_space(g: &str) -> bool {
+    match g {
+        " " => true,
+        "\u{3000}" => true,
+        _ => {
+            let mut cs = g.chars();
+            match (cs.next(), cs.next()) {
+                (Some(c), None) => c.is_whitespace() && !matches!(c, '\u{A0}' | '\u{2007}' | '\u{202F}'),
+                _ => false,
+            }
+        }
+    }
+}
+
+/// A zero-width break hint (ZWSP): a break opportunity that is never drawn.
+#[inline]
+fn is_zwsp(g: &str) -> bool {
+    g == "\u{200B}"
+}
+
+/// Punctuation that must not start a line (it closes or trails what precedes it).
+pub fn is_closing(g: &str) -> bool {
+    let mut cs = g.chars();
+    let Some(c) = cs.next() else { return false };
+    matches!(
+        c,
+        '”' | '’'
+            | ')'
+            | ']'
+            | '}'
+            | '」'
+            | '』'
+            | '〉'
+            | '》'
+            | '】'
+            | '〕'
+            | ','
+            | '.'
+            | '、'
+            | '。'
+            | '!'
+            | '?'
+            | ':'
+            | ';'
+            | '%'
+            | '℃'
+            | '…'
+            | '·'
+            | '）'
+            | '，'
+            | '．'
+            | '！'
+            | '？'
+            | '：'
+            | '；'
+            | '］'
+            | '｝'
+            | '％'
+            | '〞'
+            | '‥'
+    )
+}
+
+/// Punctuation that must not end a line (it opens what follows it).
+pub fn is_opening(g: &str) -> bool {
+    let mut cs = g.chars();
+    let Some(c) = cs.next() else { return false };
+    matches!(c, '“' | '‘' | '(' | '[' | '{' | '「' | '『' | '〈' | '《' | '【' | '〔' | '（' | '［' | '｛' | '〝')
+}
+
+/// One visual line of a paragraph: a byte range of the text and its width in cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// First byte (absolute, into the article text).
+    pub start: usize,
+    /// One past the last byte shown (break spaces after it are not part of the line).
+    pub end: usize,
+    /// Width in cells (for a placeholder line: the width of the placeholder, 1).
+    pub width: usize,
+    /// The line is one grapheme wider than the whole line: draw [`PLACEHOLDER`] instead.
+    pub placeholder: bool,
+}
+
+/// What a renderer draws for a grapheme wider than the whole line (width 1 pane, `가`).
+pub const PLACEHOLDER: &str = ">";
+
+struct G {
+    start: usize,
+    end: usize,
+    width: usize,
+}
+
+/// Wraps one paragraph (`range` of `text`, without its `\n`) into lines.
+pub fn wrap_paragraph(text: &str, range: Range<usize>, opts: Options) -> Vec<Line> {
+    let mut out = Vec::new();
+    wrap_into(text, range, opts, &mut out);
+    out
+}
+
+/// As [`wrap_paragraph`], appending to `out`.
+pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<Line>) {
+    let width = opts.width.max(1);
+    let base = range.start;
+    let para = &text[range.clone()];
+    let first_out = out.len();
+    // current line
+    let mut line_start: Option<usize> = None;
+    let mut line_end = base;
+    let mut line_w = 0usize;
+    // the token being collected: non-space graphemes (glued across spaces when kinsoku requires)
+    let mut tok: Vec<G> = Vec::new();
+    let mut tok_w = 0usize;
+    // spaces between the current line's content and `tok`
+    let mut gap_w = 0usize;
+    let mut iter = graphemes(para).peekable();
+    // leading indentation belongs to the first token
+    let mut at_para_start = true;
+
+    loop {
+        let item = iter.next();
+        let (is_sep, g_off, g_str) = match item {
+            Some((o, g)) => (is_space(g) || is_zwsp(g), o + base, g),
+            None => (true, base + para.len(), ""),
+        };
+        if !is_sep || (at_para_start && !g_str.is_empty() && !is_zwsp(g_str)) {
+            if is_sep {
+                // indentation at the start of the paragraph: part of the first token
+                let w = grapheme_width(g_str, opts.ambiwide);
+                tok.push(G { start: g_off, end: g_off + g_str.len(), width: w });
+                tok_w += w;
+                continue;
+            }
+            at_para_start = false;
+            let w = grapheme_width(g_str, opts.ambiwide);
+            tok.push(G { start: g_off, end: g_off + g_str.len(), width: w });
+            tok_w += w;
+            continue;
+        }
+        at_para_start = false;
+        // a separator (or the end): the token is complete unless kinsoku glues it to what follows
+        if item.is_some() && !tok.is_empty() {
+            let last_opening = tok.last().is_some_and(|g| is_opening(&text[g.start..g.end]));
+            // look past this space run: does the next token start with closing punctuation?
+            let mut sep_w = grapheme_width(g_str, opts.ambiwide) * usize::from(!is_zwsp(g_str));
+            let mut seps = vec![G { start: g_off, end: g_off + g_str.len(), width: sep_w }];
+            while let Some(&(o, g)) = iter.peek() {
+                if is_space(g) || is_zwsp(g) {
+                    let w = if is_zwsp(g) { 0 } else { grapheme_width(g, opts.ambiwide) };
+                    seps.push(G { start: o + base, end: o + base + g.len(), width: w });
+                    sep_w += w;
+                    iter.next();
+                } else {
+                    break;
+                }
+            }
+            let next_closing = iter.peek().is_some_and(|&(_, g)| is_closing(g));
+            if (last_opening || next_closing) && iter.peek().is_some() {
+                // no break here: the spaces become part of the token
+                tok_w += sep_w;
+                tok.extend(seps);
+                continue;
+            }
+            // place the token, then the separators become the gap
+            place_token(
+                text,
+                &mut tok,
+                &mut tok_w,
+                &mut gap_w,
+                &mut line_start,
+                &mut line_end,
+                &mut line_w,
+                width,
+                out,
+            );
+            gap_w = sep_w;
+            continue;
+        }
+        if item.is_none() {
+            if !tok.is_empty() {
+                place_token(
+                    text,
+                    &mut tok,
+                    &mut tok_w,
+                    &mut gap_w,
+                    &mut line_start,
+                    &mut line_end,
+                    &mut line_w,
+                    width,
+                    out,
+                );
+            }
+            break;
+        }
+        // separator with no token before it (runs of spaces after a break, or ZWSP): widen gap
+        if line_start.is_some() {
+            gap_w += if is_zwsp(g_str) { 0 } else { grapheme_width(g_str, opts.ambiwide) };
+        }
+    }
+    if let Some(s) = line_start {
+        out.push(Line { start: s, end: line_end, width: line_w, placeholder: false });
+    }
+    if out.len() == first_out {
+        out.push(Line { start: base, end: base, width: 0, placeholder: false });
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn place_token(
+    text: &str,
+    tok: &mut Vec<G>,
+    tok_w: &mut usize,
+    gap_w: &mut usize,
+    line_start: &mut Option<usize>,
+    line_end: &mut usize,
+    line_w: &mut usize,
+    width: usize,
+    out: &mut Vec<Line>,
+) {
+    if let Some(s) = *line_start {
+        if *line_w + *gap_w + *tok_w <= width {
+            *line_w += *gap_w + *tok_w;
+            *line_end = tok.last().map_or(*line_end, |g| g.end);
+            tok.clear();
+            *tok_w = 0;
+            *gap_w = 0;
+            return;
+        }
+        out.push(Line { start: s, end: *line_end, width: *line_w, placeholder: false });
+        *line_start = None;
+        *line_w = 0;
+    }
+    *gap_w = 0;
+    if *tok_w <= width {
+        *line_start = tok.first().map(|g| g.start);
+        *line_end = tok.last().map_or(*line_end, |g| g.end);
+        *line_w = *tok_w;
+        tok.clear();
+        *tok_w = 0;
+        return;
+    }
+    // hard-break a token wider than the line
+    let mut p = 0usize;
+    while p < tok.len() {
+        let mut w = 0usize;
+        let mut q = p;
+        while q < tok.len() && w + tok[q].width <= width {
+            w += tok[q].width;
+            q += 1;
+        }
+        if q == p {
+            // a single grapheme wider than the whole line
+            out.push(Line { start: tok[p].start, end: tok[p].end, width: 1.min(width), placeholder: true });
+            p += 1;
+            continue;
+        }
+        if q == tok.len() {
+            *line_start = Some(tok[p].start);
+            *line_end = tok[q - 1].end;
+            *line_w = w;
+            break;
+        }
+        let g = |i: usize| &text[tok[i].start..tok[i].end];
+        let mut cut = q;
+        // prefer a URL break after / ? & = in the second half of the chunk
+        let min_keep = p + (q - p).div_ceil(2);
+        if let Some(u) = (min_keep..q).rev().find(|&i| matches!(g(i), "/" | "?" | "&" | "=")) {
+            if u + 1 < q {
+                cut = u + 1;
+            }
+        }
+        // kinsoku: the next line must not start with closing, this one must not end with opening
+        let mut k = cut;
+        while k > p + 1 && (is_closing(g(k)) || is_opening(g(k - 1)) || is_space(g(k))) {
+            k -= 1;
+        }
+        if k > p && !(is_closing(g(k)) || is_opening(g(k - 1))) {
+            cut = k;
+        }
+        let cw: usize = tok[p..cut].iter().map(|x| x.width).sum();
+        out.push(Line { start: tok[p].start, end: tok[cut - 1].end, width: cw, placeholder: false });
+        p = cut;
+    }
+    tok.clear();
+    *tok_w = 0;
+}
+
+/// Byte ranges of the paragraphs of `text` (split at `\n`; the `\n` is in no paragraph).
+pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push(start..nl);
+        start = nl + 1;
+    }
+    out.push(start..text.len());
+    out
+}
+
+/// How a paragraph is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    /// Body text.
+    Text,
+    /// A caption: set apart in a frame (a figure block).
+    Caption,
+}
+
+/// The role of a visual line within the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A line of text of a body paragraph.
+    Text,
+    /// The empty line between two paragraphs.
+    Gap,
+    /// The top border of a caption frame.
+    FrameTop,
+    /// A line of caption text inside a frame (indented by [`FRAME_INSET`] cells on the left).
+    Framed,
+    /// The bottom border of a caption frame.
+    FrameBottom,
+}
+
+/// Cells a frame takes on the left (`│ `) and on the right (` │`) of caption text.
+pub const FRAME_INSET: usize = 2;
+
+/// One visual line of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VLine {
+    /// The paragraph it belongs to.
+    pub para: usize,
+    /// Its role.
+    pub role: Role,
+    /// Its text (empty for gaps and frame borders: `start == end`).
+    pub line: Line,
+}
+
+/// A position in the document: a paragraph and a visual line within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct Pos {
+    /// Paragraph index.
+    pub para: usize,
+    /// Visual line within the paragraph's lines (including its frame and trailing gap).
+    pub row: usize,
+}
+
+/// Lazy, cached layout of one article for one [`Options`].
+#[derive(Debug, Clone)]
+pub struct DocLayout {
+    opts: Options,
+    paras: Vec<Range<usize>>,
+    blocks: Vec<Block>,
+    cache: Vec<Option<Vec<VLine>>>,
+    /// Number of paragraphs laid out so far (for tests and benchmarks).
+    pub laid_out: usize,
+}
+
+impl DocLayout {
+    /// Prepares a layout of `article` (paragraph index and caption blocks; nothing laid out yet).
+    pub fn new(article: &Article, opts: Options) -> Self {
+        let paras = paragraphs(&article.text);
+        let blocks = caption_blocks(article, &paras);
+        let n = paras.len();
+        DocLayout { opts, paras, blocks, cache: vec![None; n], laid_out: 0 }
+    }
+
+    /// The options this layout is for.
+    pub fn options(&self) -> Options {
+        self.opts
+    }
+
+    /// Changes the options; drops the cache only when they differ.
+    pub fn set_options(&mut self, opts: Options) {
+        if opts != self.opts {
+            self.opts = opts;
+            self.cache.iter_mut().for_each(|c| *c = None);
+        }
+    }
+
+    /// Paragraph byte ranges.
+    pub fn paragraphs(&self) -> &[Range<usize>] {
+        &self.paras
+    }
+
+    /// How paragraph `i` is set.
+    pub fn block(&self, i: usize) -> Block {
+        self.blocks[i]
+    }
+
+    /// The visual lines of paragraph `i` (laid out on first use).
+    pub fn para_lines(&mut self, text: &str, i: usize) -> &[VLine] {
+        if self.cache[i].is_none() {
+            self.laid_out += 1;
+            let lines = self.lay_out_para(text, i);
+            self.cache[i] = Some(lines);
+        }
+        self.cache[i].as_deref().unwrap_or(&[])
+    }
+
+    fn lay_out_para(&self, text: &str, i: usize) -> Vec<VLine> {
+        let r = self.paras[i].clone();
+        let last = i + 1 == self.paras.len();
+        let mut out = Vec::new();
+        let empty =
+            |p| VLine { para: i, role: Role::Gap, line: Line { start: p, end: p, width: 0, placeholder: false } };
+        match self.blocks[i] {
+            Block::Text => {
+                let mut ls = Vec::new();
+                wrap_into(text, r.clone(), self.opts, &mut ls);
+                out.extend(ls.into_iter().map(|line| VLine { para: i, role: Role::Text, line }));
+            }
+            Block::Caption => {
+                let inner = self.opts.width.saturating_sub(2 * FRAME_INSET).max(1);
+                let mut ls = Vec::new();
+                wrap_into(text, r.clone(), Options { width: inner, ..self.opts }, &mut ls);
+                out.push(VLine { role: Role::FrameTop, ..empty(r.start) });
+                out.extend(ls.into_iter().map(|line| VLine { para: i, role: Role::Framed, line }));
+                out.push(VLine { role: Role::FrameBottom, ..empty(r.end) });
+            }
+        }
+        if !last && !(r.is_empty() && self.blocks[i] == Block::Text) {
+            out.push(empty(r.end));
+        } else if r.is_empty() && !last && out.is_empty() {
+            out.push(empty(r.end));
+        }
+        out
+    }
+
+    /// The first position of the document.
+    pub fn first(&self) -> Pos {
+        Pos::default()
+    }
+
+    /// Up to `n` visual lines starting at `pos`.
+    pub fn lines_from(&mut self, text: &str, pos: Pos, n: usize) -> Vec<(Pos, VLine)> {
+        let mut out = Vec::with_capacity(n);
+        let mut p = pos;
+        while out.len() < n && p.para < self.paras.len() {
+            let lines = self.para_lines(text, p.para);
+            if p.row < lines.len() {
+                out.push((p, lines[p.row]));
+                p.row += 1;
+            } else {
+                p = Pos { para: p.para + 1, row: 0 };
+            }
+        }
+        out
+    }
+
+    /// Moves `pos` by `delta` visual lines (clamped to the document).
+    pub fn advance(&mut self, text: &str, pos: Pos, delta: isize) -> Pos {
+        let mut p = pos;
+        let nparas = self.paras.len();
+        if delta >= 0 {
+            let mut left = delta as usize;
+            loop {
+                let len = self.para_lines(text, p.para).len();
+                let room = len.saturating_sub(1).saturating_sub(p.row);
+                if left <= room {
+                    p.row += left;
+                    return p;
+                }
+                if p.para + 1 >= nparas {
+                    p.row = len.saturating_sub(1);
+                    return p;
+                }
+                left -= room + 1;
+                p = Pos { para: p.para + 1, row: 0 };
+            }
+        } else {
+            let mut left = delta.unsigned_abs();
+            loop {
+                if left <= p.row {
+                    p.row -= left;
+                    return p;
+                }
+                if p.para == 0 {
+                    return Pos::default();
+                }
+                left -= p.row + 1;
+                let len = self.para_lines(text, p.para - 1).len();
+                p = Pos { para: p.para - 1, row: len.saturating_sub(1) };
+            }
+        }
+    }
+
+    /// The position of the last visual line of the document.
+    pub fn last(&mut self, text: &str) -> Pos {
+        let para = self.paras.len() - 1;
+        let len = self.para_lines(text, para).len();
+        Pos { para, row: len.saturating_sub(1) }
+    }
+
+    /// The paragraph that contains byte `b` (a `\n` belongs to the paragraph it ends).
+    pub fn para_of(&self, b: usize) -> usize {
+        self.paras.partition_point(|r| r.end < b).min(self.paras.len() - 1)
+    }
+
+    /// The position of the visual line that shows byte `b`.
+    pub fn pos_of(&mut self, text: &str, b: usize) -> Pos {
+        let para = self.para_of(b);
+        let lines = self.para_lines(text, para);
+        let mut row = 0;
+        for (i, l) in lines.iter().enumerate() {
+            if matches!(l.role, Role::Text | Role::Framed) {
+                if l.line.start <= b {
+                    row = i;
+                } else {
+                    break;
+                }
+            }
+        }
+        Pos { para, row }
+    }
+
+    /// A byte offset standing for `pos` (the start of its line), for percentages and anchors.
+    pub fn byte_of(&mut self, text: &str, pos: Pos) -> usize {
+        let lines = self.para_lines(text, pos.para);
+        lines.get(pos.row).map_or(text.len(), |l| l.line.start)
+    }
+}
+
+/// Marks the paragraphs that a caption annotation covers entirely (ignoring surrounding spaces)
+/// as caption blocks.
+pub fn caption_blocks(article: &Article, paras: &[Range<usize>]) -> Vec<Block> {
+    let mut blocks = vec![Block::Text; paras.len()];
+    let starts: Vec<usize> = paras.iter().map(|r| r.start).collect();
+    for a in article.annotations.iter().filter(|a| a.kind == Kind::Caption && a.start < a.end) {
+        let i = starts.partition_point(|&s| s <= a.start).saturating_sub(1);
+        let r = &paras[i];
+        let body = &article.text[r.clone()];
+        let lead = body.len() - body.trim_start().len();
+        let trail = body.len() - body.trim_end().len();
+        if a.start <= r.start + lead && a.end >= r.end - trail && r.end - trail > r.start + lead {
+            blocks[i] = Block::Caption;
+        }
+    }
+    blocks
+}
+
+/// An interval index over annotations: which ones overlap a byte range.
+#[derive(Debug, Clone, Default)]
+pub struct SpanIndex {
+    order: Vec<u32>,
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+}
+
+impl SpanIndex {
+    /// Builds the index over `anns` (any order; indices refer to `anns`).
+    pub fn new(anns: &[Annotation]) -> Self {
+        let mut order: Vec<u32> =
+            (0..anns.len() as u32).filter(|&i| anns[i as usize].start < anns[i as usize].end).collect();
+        order.sort_by_key(|&i| anns[i as usize].start);
+        let starts: Vec<usize> = order.iter().map(|&i| anns[i as usize].start).collect();
+        let mut max_end = Vec::with_capacity(order.len());
+        let mut m = 0;
+        for &i in &order {
+            m = m.max(anns[i as usize].end);
+            max_end.push(m);
+        }
+        SpanIndex { order, starts, max_end }
+    }
+
+    /// Indices of the annotations that overlap `range`, in start order.
+    pub fn overlapping(&self, anns: &[Annotation], range: Range<usize>) -> Vec<u32> {
+        let hi = self.starts.partition_point(|&s| s < range.end.max(range.start + 1));
+        let mut out = Vec::new();
+        let mut i = hi;
+        while i > 0 {
+            i -= 1;
+            if self.max_end[i] <= range.start {
+                break;
+            }
+            let a = &anns[self.order[i] as usize];
+            if a.end > range.start {
+                out.push(self.order[i]);
+            }
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// A run of a line with one set of highlights.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// Annotations covering the run, outermost first (the last one is drawn on top).
+    pub stack: Vec<u32>,
+}
+
+/// Orders overlapping annotations: longer spans first (outer), then by kind precedence, then id.
+fn nest_order(anns: &[Annotation], a: u32, b: u32) -> std::cmp::Ordering {
+    let (x, y) = (&anns[a as usize], &anns[b as usize]);
+    (y.end - y.start)
+        .cmp(&(x.end - x.start))
+        .then(x.kind.precedence().cmp(&y.kind.precedence()))
+        .then_with(|| x.id.cmp(&y.id))
+        .then(a.cmp(&b))
+}
+
+/// Splits `text[range]` into runs of constant highlight. Every grapheme that overlaps an
+/// annotation is highlighted by it (annotation edges snap outward to grapheme boundaries).
+pub fn runs(text: &str, range: Range<usize>, anns: &[Annotation], index: &SpanIndex) -> Vec<Run> {
+    let cands = index.overlapping(anns, range.clone());
+    let mut out: Vec<Run> = Vec::new();
+    if cands.is_empty() {
+        if !range.is_empty() {
+            out.push(Run { start: range.start, end: range.end, stack: Vec::new() });
+        }
+        return out;
+    }
+    let seg = &text[range.clone()];
+    let mut stack: Vec<u32> = Vec::new();
+    for (o, g) in graphemes(seg) {
+        let gs = range.start + o;
+        let ge = gs + g.len();
+        stack.clear();
+        stack.extend(cands.iter().copied().filter(|&i| {
+            let a = &anns[i as usize];
+            a.start < ge && a.end > gs
+        }));
+        stack.sort_by(|&a, &b| nest_order(anns, a, b));
+        match out.last_mut() {
+            Some(r) if r.stack == stack => r.end = ge,
+            _ => out.push(Run { start: gs, end: ge, stack: stack.clone() }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wrap(s: &str, w: usize) -> Vec<String> {
+        wrap_paragraph(s, 0..s.len(), Options::new(w)).iter().map(|l| s[l.start..l.end].to_string()).collect()
+    }
+
+    #[test]
+    fn keep_all_breaks_between_eojeol() {
+        assert_eq!(wrap("한글이 한글이 한글이", 14), vec!["한글이 한글이", "한글이"]);
+        assert_eq!(wrap("한글이 한글이 한글이", 13), vec!["한글이 한글이", "한글이"]);
+        assert_eq!(wrap("한글이 한글이 한글이", 12), vec!["한글이", "한글이", "한글이"]);
+    }
+
+    #[test]
+    fn wide_char_never_crosses_the_edge() {
+        assert_eq!(wrap("가나다라마", 9), vec!["가나다라", "마"]);
+        assert_eq!(wrap("abc가", 4), vec!["abc", "가"]);
+        let l = wrap_paragraph("가", 0..3, Options::new(1));
+        assert_eq!(l.len(), 1);
+        assert!(l[0].placeholder);
+    }
+
+    #[test]
+    fn closing_punctuation_never_starts_a_line() {
+        // hard break inside a token: 。 must not start the second line
+        let lines = wrap("가나다。라", 6);
+        assert!(!lines[1].starts_with('。'), "{lines:?}");
+        // a lone closing quote after a space is glued to the word before it
+        let lines = wrap("그는 말했다 ”", 12);
+        assert!(lines.iter().all(|l| !l.starts_with('”')), "{lines:?}");
+    }
+
+    #[test]
+    fn url_breaks_after_slash() {
+        let url = "https://www.example.co.kr/news/articleView.html?idxno=1234567";
+        let lines = wrap(url, 30);
+        assert!(lines.iter().all(|l| str_width(l, false) <= 30));
+        assert!(lines[0].ends_with('/'), "{lines:?}");
+        assert_eq!(lines.concat(), url);
+    }
+
+    #[test]
+    fn span_index_and_runs() {
+        let text = "대통령은 “경제가 좋다”고 말했다";
+        let mut q = Annotation::new("q1", Kind::Quote, "QUOTE", 13, 35);
+        q.end = text.find("고").unwrap();
+        let e = Annotation::new("e1", Kind::Entity, "ORG", 16, 22);
+        let anns = vec![q, e];
+        let idx = SpanIndex::new(&anns);
+        let rs = runs(text, 0..text.len(), &anns, &idx);
+        let entity_run = rs.iter().find(|r| r.stack == vec![0, 1]).unwrap();
+        assert_eq!(&text[entity_run.start..entity_run.end], "경제");
+    }
+}

@@ -1,0 +1,25 @@
+//! gisa: a terminal reader for annotated (Korean) news articles.
+//!
+//! This library is the pure core; the `gisa` binary (`src/main.rs`, `src/tui/`) is the thin
+//! terminal layer on top of it. No module of the library uses terminal types.
+//!
+//! | module | what it does |
+//! |---|---|
+//! | [`model`] | `Article`, `Annotation`, kinds, layers, review status, problems |
+//! | [`offsets`] | offset units (code points, UTF-16, bytes) and batch conversions |
+//! | [`clean`] | sanitising text for display (escape sequences, controls, NFC) with an offset map |
+//! | [`ingest`] | decoding files, the native `gisa-article/1` format, validation |
+//! | [`layout`] | grapheme widths, keep-all wrapping with kinsoku, lazy cached layout, highlight runs |
+//! | [`print`] | `gisa print`: the article as wrapped, ANSI-styled text |
+//!
+//! Offsets: Unicode code points at the edges (files), bytes inside (`Annotation::start/end`),
+//! converted once at ingest.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod clean;
+pub mod ingest;
+pub mod layout;
+pub mod model;
+pub mod offsets;

@@ -1,0 +1,288 @@
+//! The article model: what every importer produces and every view reads.
+//!
+//! Offsets inside the model are **byte offsets** into [`Article::text`] (half-open, always on
+//! `char` boundaries of the cleaned NFC text). Files speak code points (or UTF-16 units, or
+//! bytes); importers convert once, at the edge, with [`crate::offsets`].
+
+use serde_json::{Map, Value};
+
+/// What an annotation is about. Drives colours, panes and navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// A direct quotation, usually with a speaker.
+    Quote,
+    /// A number with a unit: money, percentages, counts, dates.
+    Figure,
+    /// A named thing: person, organisation, place, product, term.
+    Entity,
+    /// A photo caption or credit, set apart as a figure block.
+    Caption,
+}
+
+impl Kind {
+    /// All kinds, in the order panes and legends list them.
+    pub const ALL: [Kind; 4] = [Kind::Quote, Kind::Figure, Kind::Entity, Kind::Caption];
+
+    /// The name used in files (`"quote"`, `"figure"`, `"entity"`, `"caption"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Quote => "quote",
+            Kind::Figure => "figure",
+            Kind::Entity => "entity",
+            Kind::Caption => "caption",
+        }
+    }
+
+    /// Parses a kind name as written in files (case-insensitive).
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s.to_ascii_lowercase().as_str() {
+            "quote" => Some(Kind::Quote),
+            "figure" => Some(Kind::Figure),
+            "entity" => Some(Kind::Entity),
+            "caption" => Some(Kind::Caption),
+            _ => None,
+        }
+    }
+
+    /// Precedence when spans overlap and are equally long: higher wins (drawn on top).
+    pub fn precedence(self) -> u8 {
+        match self {
+            Kind::Caption => 0,
+            Kind::Quote => 1,
+            Kind::Figure => 2,
+            Kind::Entity => 3,
+        }
+    }
+}
+
+/// The review state of one annotation. Room for the review issue; readers show it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ReviewStatus {
+    /// Nobody has decided yet (the default; not written to files).
+    #[default]
+    Unreviewed,
+    /// A reviewer accepted it.
+    Accepted,
+    /// A reviewer rejected it.
+    Rejected,
+    /// A reviewer changed its label or boundaries.
+    Modified,
+}
+
+impl ReviewStatus {
+    /// The name used in files.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ReviewStatus::Unreviewed => "unreviewed",
+            ReviewStatus::Accepted => "accepted",
+            ReviewStatus::Rejected => "rejected",
+            ReviewStatus::Modified => "modified",
+        }
+    }
+
+    /// Parses a status name; unknown names give `None`.
+    pub fn parse(s: &str) -> Option<ReviewStatus> {
+        Some(match s {
+            "unreviewed" => ReviewStatus::Unreviewed,
+            "accepted" => ReviewStatus::Accepted,
+            "rejected" => ReviewStatus::Rejected,
+            "modified" => ReviewStatus::Modified,
+            _ => return None,
+        })
+    }
+}
+
+/// Something wrong with an annotation that was still kept (never dropped silently).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flag {
+    /// The offsets were unusable as given (out of range, negative, fractional, strings,
+    /// reversed); `start`/`end` hold a best-effort repair.
+    BadOffsets,
+    /// The annotation's `text` differs from the characters its offsets cover.
+    TextMismatch,
+    /// Another annotation in the article has the same id.
+    DuplicateId,
+    /// `speaker` names no annotation of the article.
+    DanglingSpeaker,
+    /// `kind` was not one of quote, figure, entity, caption (shown as an entity).
+    UnknownKind,
+    /// An importer re-anchored the span (offset unit or position repaired).
+    Repaired,
+    /// An importer could not place the span in the text at all.
+    Orphaned,
+}
+
+impl Flag {
+    /// Short name for lists and the status bar.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Flag::BadOffsets => "bad-offsets",
+            Flag::TextMismatch => "text-mismatch",
+            Flag::DuplicateId => "duplicate-id",
+            Flag::DanglingSpeaker => "dangling-speaker",
+            Flag::UnknownKind => "unknown-kind",
+            Flag::Repaired => "repaired",
+            Flag::Orphaned => "orphaned",
+        }
+    }
+}
+
+/// One annotated span of an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Annotation {
+    /// Unique within the article (importers invent one when the source has none).
+    pub id: String,
+    /// What the span is.
+    pub kind: Kind,
+    /// Free label: `PERSON`, `ORG`, `MONEY`, `DATE`, `QUOTE`, ...
+    pub label: String,
+    /// Byte offset of the first byte, in the cleaned text.
+    pub start: usize,
+    /// Byte offset one past the last byte, in the cleaned text (`start <= end`).
+    pub end: usize,
+    /// The text the source claims the span covers (after cleaning), when given.
+    pub text: Option<String>,
+    /// For quotes: the id of the entity annotation that speaks.
+    pub speaker: Option<String>,
+    /// For quotes: a speaker that is no annotation (`정부 관계자`).
+    pub speaker_text: Option<String>,
+    /// For entities: the name that groups all mentions of one entity.
+    pub canonical: Option<String>,
+    /// For figures: the normalised value.
+    pub value: Option<f64>,
+    /// For figures: the unit of `value` (`KRW`, `USD`, `%`, `명`, `date`, ...).
+    pub unit: Option<String>,
+    /// For figures: the surface form is approximate (`약`, `여`, `가량`).
+    pub approx: Option<bool>,
+    /// For figures: `"min"` (이상, 최소) or `"max"` (이하, 최대), when bounded.
+    pub bound: Option<String>,
+    /// Where the annotation comes from: `gold`, a model version, an annotator. Empty = default.
+    pub layer: String,
+    /// Review decision (the review issue fills this).
+    pub status: ReviewStatus,
+    /// Problems found at ingest; the annotation is kept and shown flagged.
+    pub flags: Vec<Flag>,
+    /// Fields this version does not know, kept and written back on export.
+    pub extra: Map<String, Value>,
+}
+
+impl Annotation {
+    /// A new annotation with only the required parts set.
+    pub fn new(id: impl Into<String>, kind: Kind, label: impl Into<String>, start: usize, end: usize) -> Self {
+        Annotation {
+            id: id.into(),
+            kind,
+            label: label.into(),
+            start,
+            end,
+            text: None,
+            speaker: None,
+            speaker_text: None,
+            canonical: None,
+            value: None,
+            unit: None,
+            approx: None,
+            bound: None,
+            layer: String::new(),
+            status: ReviewStatus::Unreviewed,
+            flags: Vec::new(),
+            extra: Map::new(),
+        }
+    }
+
+    /// The byte range in the article text.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+
+    /// True when ingest found something wrong with it.
+    pub fn is_flagged(&self) -> bool {
+        !self.flags.is_empty()
+    }
+
+    /// The name used to group entity mentions: `canonical`, else the covered text.
+    pub fn group_name<'a>(&'a self, article_text: &'a str) -> &'a str {
+        match &self.canonical {
+            Some(c) if !c.is_empty() => c,
+            _ => article_text.get(self.range()).unwrap_or(""),
+        }
+    }
+}
+
+/// One problem found while reading a file, reported by `gisa check` and in the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The article id (or `#N` when the article has none).
+    pub article: String,
+    /// The annotation id, when the problem is about one annotation.
+    pub annotation: Option<String>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+/// One article with its annotations.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Article {
+    /// Identifier (`#N`, the position in its file, when the file gives none).
+    pub id: String,
+    /// Headline.
+    pub title: String,
+    /// Outlet or origin.
+    pub source: String,
+    /// Link to the original.
+    pub url: String,
+    /// Publication date, `YYYY-MM-DD` as given.
+    pub published: String,
+    /// Cleaned NFC text; paragraphs separated by `\n`.
+    pub text: String,
+    /// Annotations sorted by (start, longer first, id).
+    pub annotations: Vec<Annotation>,
+    /// Problems found at ingest, in annotation order.
+    pub problems: Vec<Problem>,
+    /// Top-level fields this version does not know, kept and written back on export.
+    pub extra: Map<String, Value>,
+}
+
+impl Article {
+    /// An article with text only.
+    pub fn from_text(id: impl Into<String>, text: impl Into<String>) -> Self {
+        Article { id: id.into(), text: text.into(), ..Default::default() }
+    }
+
+    /// Sorts annotations in reading order: start ascending, longer spans first, then id.
+    pub fn sort_annotations(&mut self) {
+        self.annotations.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then_with(|| a.id.cmp(&b.id)));
+    }
+
+    /// Looks an annotation up by id.
+    pub fn annotation(&self, id: &str) -> Option<&Annotation> {
+        self.annotations.iter().find(|a| a.id == id)
+    }
+
+    /// The text an annotation covers.
+    pub fn span_text(&self, a: &Annotation) -> &str {
+        self.text.get(a.range()).unwrap_or("")
+    }
+
+    /// The distinct layers of the article's annotations, in first-seen order.
+    pub fn layers(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for a in &self.annotations {
+            if !out.contains(&a.layer) {
+                out.push(a.layer.clone());
+            }
+        }
+        out
+    }
+
+    /// The speaker of a quote as text: the speaker entity's canonical name or text, else
+    /// `speaker_text`.
+    pub fn speaker_name(&self, quote: &Annotation) -> Option<String> {
+        if let Some(id) = &quote.speaker {
+            if let Some(e) = self.annotation(id) {
+                return Some(e.group_name(&self.text).to_string());
+            }
+        }
+        quote.speaker_text.clone()
+    }
+}
