@@ -9,6 +9,8 @@
 //! | [`offsets`] | offset units (code points, UTF-16, bytes) and batch conversions |
 //! | [`clean`] | sanitising text for display (escape sequences, controls, NFC) with an offset map |
 //! | [`ingest`] | decoding files, the native `gisa-article/1` format, validation |
+//! | [`import`] | reading spaCy, brat, Label Studio, doccano, Prodigy, KLUE-NER; re-anchoring; exporters; `convert` |
+//! | [`labels`] | mapping other tools' labels (OntoNotes, KLUE/NIKL, common names, user TOML) to kinds |
 //! | [`layout`] | grapheme widths, keep-all wrapping with kinsoku, lazy cached layout, highlight runs |
 //! | [`print`] | `gisa print`: the article as wrapped, ANSI-styled text |
 //!
@@ -19,7 +21,9 @@
 #![warn(missing_docs)]
 
 pub mod clean;
+pub mod import;
 pub mod ingest;
+pub mod labels;
 pub mod layout;
 pub mod model;
 pub mod offsets;

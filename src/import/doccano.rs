@@ -1,0 +1,307 @@
+//! doccano JSONL exports (sequence labelling, with or without relations).
+//!
+//! Offsets are **UTF-16 code units** (doccano's annotator measures JavaScript strings). Accepted
+//! span lists, one per line:
+//!
+//! - `"label": [[start, end, "LABEL"], …]` (current export),
+//! - `"labels": […]` (exports before 2021) and `"entities": [[s, e, "L"], …]` (0.x),
+//! - `"entities": [{"id", "label", "start_offset", "end_offset"}, …]` with
+//!   `"relations": [{"id", "from_id", "to_id", "type"}, …]` (relation labelling).
+//!
+//! A speaker-like relation between a quote and another span sets the quote's speaker; other
+//! relations go to `extra.relations` of their source span. The line's annotator (`annotator`,
+//! `user` or `username`) is the layer of its spans. Lines with the same `id` and the same text
+//! are one article with several layers (a project exported per annotator, concatenated). Other
+//! top-level keys (doccano merges an example's `meta` into the line) are kept in the article's
+//! `extra`; `title`, `source`, `url`, `published` fill the article's metadata. A top-level
+//! `"gisa": {"spans": [...]}` (written by gisa's exporter) holds, per span in list order, the
+//! fields doccano cannot hold. doccano writes no span text, so spans are verified only against
+//! the text (offsets past the end or inside a surrogate pair are tried as code points).
+//! "Count grapheme clusters as one character" projects store grapheme indices: not supported
+//! (such spans show as repaired or orphaned when they differ).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use super::raw::{finish, id_string, json_kind, records, set_offsets, Kinds, RawDoc, RawRelation, RawSpan, BAG};
+use crate::ingest::{LoadError, Loaded};
+use crate::labels::LabelMap;
+use crate::model::Problem;
+use crate::offsets::Unit;
+
+/// Keys naming the annotator of a line.
+pub(crate) const ANNOTATOR_KEYS: [&str; 3] = ["annotator", "user", "username"];
+
+/// Parses a doccano JSONL (or JSON array) export.
+pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadError> {
+    let (recs, mut problems) = records(name, text, "example")?;
+    let mut docs: Vec<RawDoc> = Vec::new();
+    let mut by_id: HashMap<(String, u64), usize> = HashMap::new();
+    let mut counters: Vec<usize> = Vec::new();
+    for (i, r) in recs.into_iter().enumerate() {
+        let place = format!("{name}: {}", r.place);
+        let fallback = format!("#{}", i + 1);
+        let Value::Object(mut o) = r.value else {
+            problems.push(Problem {
+                article: fallback,
+                annotation: None,
+                message: format!("{place}: expected an object, found {}; skipped", json_kind(&r.value)),
+            });
+            continue;
+        };
+        let t = match o.remove("text") {
+            Some(Value::String(t)) => t,
+            other => {
+                let what =
+                    other.as_ref().map_or("no \"text\"".to_string(), |v| format!("\"text\" is {}", json_kind(v)));
+                problems.push(Problem {
+                    article: fallback,
+                    annotation: None,
+                    message: format!("{place}: {what}; the example is skipped"),
+                });
+                continue;
+            }
+        };
+        let id = id_string(o.get("id"));
+        let layer = ANNOTATOR_KEYS.iter().find_map(|k| id_string(o.get(*k))).unwrap_or_default();
+        for k in ANNOTATOR_KEYS {
+            o.remove(k);
+        }
+        // one article per (id, text)
+        let key = id.as_ref().map(|id| (id.clone(), hash(&t)));
+        let di = match key.as_ref().and_then(|k| by_id.get(k)) {
+            Some(&di) if docs[di].text == t => {
+                o.remove("id");
+                // metadata comes from the first line of the article
+                RawDoc::new("", String::new(), Unit::Utf16).take_meta(&mut o);
+                di
+            }
+            _ => {
+                let mut d = RawDoc::new(id.clone().unwrap_or(fallback), t, Unit::Utf16);
+                o.remove("id");
+                d.take_meta(&mut o);
+                docs.push(d);
+                counters.push(0);
+                if let Some(k) = key {
+                    by_id.insert(k, docs.len() - 1);
+                }
+                docs.len() - 1
+            }
+        };
+        let doc = &mut docs[di];
+        let bags: Vec<Option<Map<String, Value>>> = match o.remove(BAG) {
+            Some(Value::Object(mut g)) => {
+                if let Some(Value::Object(ae)) = g.remove("article_extra") {
+                    for (k, v) in ae {
+                        doc.extra.entry(k).or_insert(v);
+                    }
+                }
+                match g.remove("spans") {
+                    Some(Value::Array(a)) => {
+                        a.into_iter().map(|v| if let Value::Object(m) = v { Some(m) } else { None }).collect()
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        };
+        let first_span = doc.spans.len();
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        for key in ["label", "labels", "entities"] {
+            let Some(v) = o.remove(key) else { continue };
+            let Value::Array(items) = v else {
+                doc.problems.push((None, format!("{place}: \"{key}\" is {}, not an array; kept as is", json_kind(&v))));
+                doc.extra.insert(key.into(), v);
+                continue;
+            };
+            for (j, it) in items.into_iter().enumerate() {
+                let sp = format!("{place}, {key}[{j}]");
+                counters[di] += 1;
+                let gen = format!("#{}", counters[di]);
+                let mut span = match it {
+                    Value::Array(a) => {
+                        let label = a.get(2).map(|l| match l {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        });
+                        let mut s = RawSpan::new(gen, label.unwrap_or_default(), 0, 0, sp);
+                        set_offsets(&mut s, a.first(), a.get(1), ("start", "end"));
+                        if a.len() > 3 {
+                            s.extra.insert("doccano_extra".into(), Value::Array(a[3..].to_vec()));
+                        }
+                        s
+                    }
+                    Value::Object(mut e) => {
+                        let own = id_string(e.get("id"));
+                        let label = match e.remove("label") {
+                            Some(Value::String(s)) => s,
+                            Some(Value::Number(n)) => n.to_string(),
+                            _ => String::new(),
+                        };
+                        let mut s = RawSpan::new(own.clone().unwrap_or(gen), label, 0, 0, sp);
+                        let (a, b) = if e.contains_key("start_offset") {
+                            ("start_offset", "end_offset")
+                        } else {
+                            ("start", "end")
+                        };
+                        set_offsets(&mut s, e.get(a), e.get(b), (a, b));
+                        for k in ["id", a, b] {
+                            e.remove(k);
+                        }
+                        if let Some(own) = own {
+                            ids.insert(own, doc.spans.len());
+                        }
+                        s.extra = e;
+                        s
+                    }
+                    other => {
+                        doc.problems.push((
+                            None,
+                            format!(
+                                "{sp}: expected [start, end, label] or an entity object, found {}; ignored",
+                                json_kind(&other)
+                            ),
+                        ));
+                        continue;
+                    }
+                };
+                span.layer = layer.clone();
+                span.bag = bags.get(doc.spans.len() - first_span).cloned().flatten();
+                doc.spans.push(span);
+            }
+        }
+        if let Some(rels) = o.remove("relations") {
+            match rels {
+                Value::Array(items) => {
+                    for (j, it) in items.into_iter().enumerate() {
+                        let rp = format!("{place}, relations[{j}]");
+                        let Value::Object(mut r) = it else {
+                            doc.problems.push((None, format!("{rp}: expected an object; ignored")));
+                            continue;
+                        };
+                        let from = id_string(r.get("from_id")).and_then(|f| ids.get(&f).copied());
+                        let to_raw = id_string(r.get("to_id")).unwrap_or_default();
+                        let to = ids.get(&to_raw).copied().ok_or(to_raw.clone());
+                        let label = match r.remove("type") {
+                            Some(Value::String(s)) => s,
+                            Some(other) => other.to_string(),
+                            None => String::new(),
+                        };
+                        let Some(from) = from else {
+                            doc.problems.push((
+                                None,
+                                format!(
+                                    "{rp}: from_id names no entity of this line; relation {label} kept in the article"
+                                ),
+                            ));
+                            r.insert("type".into(), Value::String(label));
+                            push(&mut doc.extra, "relations", Value::Object(r));
+                            continue;
+                        };
+                        if to.is_err() {
+                            doc.problems
+                                .push((Some(from), format!("{rp}: to_id {to_raw} names no entity of this line; kept")));
+                        }
+                        for k in ["id", "from_id", "to_id"] {
+                            r.remove(k);
+                        }
+                        doc.relations.push(RawRelation { from, to, label, extra: r });
+                    }
+                }
+                other => {
+                    doc.problems.push((
+                        None,
+                        format!("{place}: \"relations\" is {}, not an array; kept as is", json_kind(&other)),
+                    ));
+                    doc.extra.insert("relations".into(), other);
+                }
+            }
+        }
+        // the rest is the example's meta
+        for (k, v) in o {
+            doc.extra.entry(k).or_insert(v);
+        }
+    }
+    let mut kinds = Kinds::new(labels);
+    let articles: Vec<_> = docs.into_iter().map(|d| finish(d, &mut kinds)).collect();
+    if articles.is_empty() {
+        let first = problems.first().map(|p| p.message.clone()).unwrap_or_else(|| "no example in it".into());
+        return Err(LoadError::new(name, "", format!("no usable doccano example: {first}")));
+    }
+    Ok(Loaded { path: PathBuf::from(name), articles, problems })
+}
+
+fn hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+pub(crate) fn push(extra: &mut Map<String, Value>, key: &str, v: Value) {
+    let e = extra.entry(key).or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(a) = e {
+        a.push(v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Flag, Kind};
+
+    #[test]
+    fn utf16_offsets_and_relations() {
+        // 🇰🇷 is 4 UTF-16 units; 김하늘 at 5..8, the quote at 14..30
+        let line = r#"{"id": 7, "text": "🇰🇷 김하늘 회장은 \"AI에 20억 달러를 투자한다\"고 말했다.", "entities": [{"id": 11, "label": "PS", "start_offset": 5, "end_offset": 8}, {"id": 12, "label": "QUOTE", "start_offset": 14, "end_offset": 30}], "relations": [{"id": 2, "from_id": 12, "to_id": 11, "type": "Speaker"}], "annotator": "kim", "Comments": []}"#;
+        let l = parse("d.jsonl", line, &LabelMap::new()).unwrap();
+        let a = &l.articles[0];
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        assert_eq!(a.id, "7");
+        let q = a.annotations.iter().find(|x| x.kind == Kind::Quote).unwrap();
+        assert_eq!(a.span_text(q), "AI에 20억 달러를 투자한다");
+        assert_eq!(q.speaker.as_deref(), Some("11"));
+        assert_eq!(q.layer, "kim");
+        assert_eq!(a.extra["Comments"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn older_forms_and_merged_annotators() {
+        let text = "{\"id\": 1, \"text\": \"한국은행 발표\", \"labels\": [[0, 4, \"OG\"]], \"user\": \"a\"}\n{\"id\": 1, \"text\": \"한국은행 발표\", \"label\": [[0, 2, \"LC\"]], \"user\": \"b\"}\n";
+        let l = parse("d.jsonl", text, &LabelMap::new()).unwrap();
+        assert_eq!(l.articles.len(), 1);
+        assert_eq!(l.articles[0].layers(), vec!["a".to_string(), "b".to_string()]);
+    }
+
+    #[test]
+    fn bad_offsets_are_kept_and_flagged() {
+        let text = r#"{"text": "가나다", "label": [[0, 9, "X"], ["a", 2, "Y"]]}"#;
+        let l = parse("d.jsonl", text, &LabelMap::new()).unwrap();
+        let a = &l.articles[0];
+        assert_eq!(a.annotations.len(), 2);
+        assert!(a.annotations.iter().all(|x| x.flags.contains(&Flag::Orphaned)));
+        assert!(
+            a.problems.iter().any(|p| p
+                .message
+                .contains("line 1, label[0]: offsets 0..9 are beyond the end of the text (3 UTF-16 code units)")),
+            "{:?}",
+            a.problems
+        );
+        assert!(
+            a.problems.iter().any(|p| p.message.contains("start is the string \"a\", not a number")),
+            "{:?}",
+            a.problems
+        );
+    }
+
+    #[test]
+    fn example_without_text_is_one_clear_problem() {
+        let text = "{\"id\": 1, \"label\": [[0, 1, \"X\"]]}\n{\"id\": 2, \"text\": \"가\", \"label\": []}\n";
+        let l = parse("d.jsonl", text, &LabelMap::new()).unwrap();
+        assert_eq!(l.articles.len(), 1);
+        assert_eq!(l.problems.len(), 1);
+        assert_eq!(l.problems[0].message, "d.jsonl: line 1: no \"text\"; the example is skipped");
+    }
+}
