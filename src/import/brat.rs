@@ -97,7 +97,7 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
         let Some((aid, rest)) = line.split_once('\t') else {
             doc.problems.push((
                 None,
-                format!("{place}: cannot read this line: no TAB after the id (expected ID<TAB>…); kept as is"),
+                format!("{place}: cannot read this line: no TAB after the id (expected ID<TAB>TYPE START END<TAB>TEXT, found {line:?}); kept as is"),
             ));
             kept.push(Value::String(line.to_string()));
             continue;

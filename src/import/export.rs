@@ -516,12 +516,7 @@ type Relations = Vec<(usize, Map<String, Value>)>;
 
 /// One relation of `x` as (target index, label, direction/labels extra) when the target format
 /// can hold it, considering only targets in the same layer.
-fn simple_relations(
-    a: &Article,
-    x: &Annotation,
-    index: &HashMap<&str, usize>,
-    allowed: &[&str],
-) -> Option<Relations> {
+fn simple_relations(a: &Article, x: &Annotation, index: &HashMap<&str, usize>, allowed: &[&str]) -> Option<Relations> {
     let Value::Array(rels) = x.extra.get("relations")? else { return None };
     let mut out = Vec::new();
     for r in rels {

@@ -1,8 +1,7 @@
 //! Label Studio JSON export: a list of tasks (or one task).
 //!
 //! A task is `{"id", "data": {"text", …}, "annotations": […], "predictions": […]}`. The text is
-//! `data.text` (else the only string in `data`, else the first of `content`, `article`, `body`,
-//! `document`, `sentence`). Every annotation and every prediction becomes its own **layer**:
+//! `data.text`, else the first of `data.content`, `article`, `body`, `document`, `sentence`. Every annotation and every prediction becomes its own **layer**:
 //!
 //! - an annotation: named after `completed_by` (its `email` when it is an object, `annotator N`
 //!   for a user number), else `annotation ID`;
@@ -89,16 +88,11 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
             Some(Value::Object(d)) => d,
             _ => Map::new(),
         };
-        let key = if matches!(data.get("text"), Some(Value::String(_))) {
-            Some("text".to_string())
-        } else {
-            let strings: Vec<&String> = data.iter().filter(|(_, v)| v.is_string()).map(|(k, _)| k).collect();
-            if strings.len() == 1 {
-                Some(strings[0].clone())
-            } else {
-                TEXT_KEYS.iter().find(|k| matches!(data.get(**k), Some(Value::String(_)))).map(|k| k.to_string())
-            }
-        };
+        let key = ["text"]
+            .iter()
+            .chain(TEXT_KEYS.iter())
+            .find(|k| matches!(data.get(**k), Some(Value::String(_))))
+            .map(|k| k.to_string());
         let Some(Value::String(t)) = key.and_then(|k| data.remove(&k)) else {
             let n: usize = ["annotations", "predictions"]
                 .iter()
@@ -109,7 +103,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
                 article: fallback,
                 annotation: None,
                 message: format!(
-                    "{place}: the task has no text (no data.text or other text field); skipped with its {n} annotation set(s)"
+                    "{place}: the task has no text (no data.text, nor data.content, article, body, document, sentence); skipped with its {n} annotation set(s)"
                 ),
             });
             continue;
@@ -184,7 +178,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
         for (k, v) in data {
             doc.extra.insert(k, v);
         }
-        if data_has_id {
+        if data_has_id || id_string(task.get("id")).as_deref() == Some(doc.id.as_str()) {
             task.remove("id");
         }
         if let Some(Value::Object(mut g)) = task.remove(BAG) {

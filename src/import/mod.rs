@@ -529,16 +529,19 @@ pub fn convert(
     } else {
         let l = load_path(input, from, labels)?;
         inputs.push(input.to_path_buf());
-        if l.path.extension().is_some_and(|e| e == "ann") || ext_of(input) == "txt" || ext_of(input) == "ann" {
-            inputs.push(sibling(input, "txt"));
-            inputs.push(sibling(input, "ann"));
-        }
+        inputs.push(l.path.clone());
         problems.extend(l.all_problems().cloned());
         articles = l.articles;
     }
     if articles.is_empty() {
         return Err(LoadError::new(input.display().to_string(), "", "no article to convert").into());
     }
+    let pairs: Vec<PathBuf> = inputs
+        .iter()
+        .filter(|p| matches!(ext_of(p).as_str(), "ann" | "txt"))
+        .flat_map(|p| [sibling(p, "txt"), sibling(p, "ann")])
+        .collect();
+    inputs.extend(pairs);
     let jsonl = out.is_some_and(|o| matches!(ext_of(o).as_str(), "jsonl" | "ndjson"));
     let files = export::export_with(&articles, to, jsonl)?;
     let mut done = Converted { articles: articles.len(), problems, ..Default::default() };
