@@ -49,6 +49,54 @@ pub(crate) enum Outcome {
     Orphaned(String),
 }
 
+/// The fragments of a span: one inline (the usual case, no allocation) or several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Frags {
+    /// One fragment.
+    One([(usize, usize); 1]),
+    /// Any number of fragments (none when the source gave no usable offsets).
+    Many(Vec<(usize, usize)>),
+}
+
+impl Frags {
+    /// One fragment.
+    pub fn one(start: usize, end: usize) -> Frags {
+        Frags::One([(start, end)])
+    }
+}
+
+impl Default for Frags {
+    fn default() -> Frags {
+        Frags::Many(Vec::new())
+    }
+}
+
+impl From<Vec<(usize, usize)>> for Frags {
+    fn from(v: Vec<(usize, usize)>) -> Frags {
+        if v.len() == 1 {
+            Frags::One([v[0]])
+        } else {
+            Frags::Many(v)
+        }
+    }
+}
+
+impl std::ops::Deref for Frags {
+    type Target = [(usize, usize)];
+    fn deref(&self) -> &[(usize, usize)] {
+        match self {
+            Frags::One(a) => a,
+            Frags::Many(v) => v,
+        }
+    }
+}
+
+impl PartialEq<Vec<(usize, usize)>> for Frags {
+    fn eq(&self, other: &Vec<(usize, usize)>) -> bool {
+        **self == **other
+    }
+}
+
 /// One span to place: fragments in the declared unit and the claimed text.
 #[derive(Debug, Clone)]
 pub(crate) struct Target<'a> {
@@ -62,7 +110,7 @@ pub(crate) struct Target<'a> {
 #[derive(Debug, Clone)]
 pub(crate) struct Placed {
     /// Byte ranges in the raw text.
-    pub frags: Vec<(usize, usize)>,
+    pub frags: Frags,
     /// What happened.
     pub outcome: Outcome,
 }
@@ -236,7 +284,11 @@ pub(crate) fn place_all(text: &str, unit: Unit, sep: &str, targets: &[Target<'_>
                 break;
             }
         }
-        let frags: Vec<(usize, usize)> = offs[k..k + n].chunks(2).map(|c| (c[0], c[1])).collect();
+        let frags: Frags = if n == 2 {
+            Frags::one(offs[k], offs[k + 1])
+        } else {
+            Frags::Many(offs[k..k + n].chunks(2).map(|c| (c[0], c[1])).collect())
+        };
         k += n;
         if ok && !t.frags.is_empty() && frags.iter().all(|&(a, b)| a <= b) && sorted(&frags) {
             match t.claimed {
@@ -271,7 +323,7 @@ fn repair(text: &str, unit: Unit, sep: &str, t: &Target<'_>, idx: &Index, skel: 
             if let Some((a, b, _)) = find_near(text, c, 0, 0, skel) {
                 let now = (idx.byte_to_unit(unit, a), idx.byte_to_unit(unit, b));
                 return Placed {
-                    frags: vec![(a, b)],
+                    frags: Frags::one(a, b),
                     outcome: Outcome::Repaired(format!(
                         "found {:?} at {}..{} ({}) and placed the span there",
                         short(c),
@@ -282,7 +334,7 @@ fn repair(text: &str, unit: Unit, sep: &str, t: &Target<'_>, idx: &Index, skel: 
                 };
             }
             return Placed {
-                frags: vec![(0, 0)],
+                frags: Frags::one(0, 0),
                 outcome: Outcome::Orphaned(format!(
                     "{:?} is nowhere in the text; kept as an empty span at 0, orphaned",
                     short(c)
@@ -290,7 +342,7 @@ fn repair(text: &str, unit: Unit, sep: &str, t: &Target<'_>, idx: &Index, skel: 
             };
         }
         return Placed {
-            frags: vec![(0, 0)],
+            frags: Frags::one(0, 0),
             outcome: Outcome::Orphaned("kept as an empty span at 0, orphaned".into()),
         };
     }
@@ -308,7 +360,7 @@ fn repair(text: &str, unit: Unit, sep: &str, t: &Target<'_>, idx: &Index, skel: 
         if (reversed || unordered) && t.claimed.is_none_or(|c| compare(c, &covered(text, f, sep)).is_some()) {
             let what = if reversed { "reversed" } else { "out of order" };
             return Placed {
-                frags: f.clone(),
+                frags: f.clone().into(),
                 outcome: Outcome::Repaired(format!("offsets {given} are {what}; read as {}", fmt_frags(&frags_in))),
             };
         }
@@ -344,7 +396,7 @@ fn repair(text: &str, unit: Unit, sep: &str, t: &Target<'_>, idx: &Index, skel: 
                     unit_name(alt)
                 ),
             };
-            return Placed { frags: f, outcome: Outcome::Repaired(why) };
+            return Placed { frags: f.into(), outcome: Outcome::Repaired(why) };
         }
     }
     // 3. re-anchor by quote
@@ -376,7 +428,7 @@ fn repair(text: &str, unit: Unit, sep: &str, t: &Target<'_>, idx: &Index, skel: 
             let now_f: Vec<(usize, usize)> = now.chunks(2).map(|c| (c[0], c[1])).collect();
             let how = if exact { "" } else { " (ignoring whitespace and normalisation)" };
             return Placed {
-                frags: placed,
+                frags: placed.into(),
                 outcome: Outcome::Repaired(format!(
                     "{:?} is not at {given}; found it at {} ({}){how} and moved the span there",
                     short(c),
@@ -397,7 +449,7 @@ fn repair(text: &str, unit: Unit, sep: &str, t: &Target<'_>, idx: &Index, skel: 
             ),
             None => format!("offsets {given} cannot be placed; kept, orphaned"),
         };
-        return Placed { frags: f, outcome: Outcome::Orphaned(why) };
+        return Placed { frags: f.into(), outcome: Outcome::Orphaned(why) };
     }
     let len = idx.len_in(unit);
     let at = idx.to_byte_lenient(unit, frags_in[0].0);
@@ -418,7 +470,7 @@ fn repair(text: &str, unit: Unit, sep: &str, t: &Target<'_>, idx: &Index, skel: 
         Some(c) => format!("{why} ({:?} is nowhere in the text)", short(c)),
         None => why,
     };
-    Placed { frags: vec![(at, at)], outcome: Outcome::Orphaned(why) }
+    Placed { frags: Frags::one(at, at), outcome: Outcome::Orphaned(why) }
 }
 
 /// Splits the claimed text of a discontinuous span into one piece per fragment, by the

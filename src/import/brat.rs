@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::raw::{finish, Kinds, RawDoc, RawRelation, RawSpan};
+use super::raw::{finish, Kinds, Place, RawDoc, RawRelation, RawSpan};
 use crate::ingest::{decode, LoadError, Loaded};
 use crate::labels::LabelMap;
 use crate::offsets::Unit;
@@ -34,23 +34,32 @@ pub fn load_pair(path: &Path, labels: &LabelMap) -> Result<Loaded, LoadError> {
     let ann = path.with_extension("ann");
     let ann_name = ann.display().to_string();
     let txt_name = txt.display().to_string();
-    if !ann.is_file() {
-        return Err(LoadError::new(
-            &txt_name,
-            "",
-            format!("no {} beside it: brat keeps the annotations in NAME.ann", file_name(&ann)),
-        ));
-    }
-    if !txt.is_file() {
-        return Err(LoadError::new(
-            &ann_name,
-            "",
-            format!("no {} beside it: brat keeps the text in NAME.txt, next to NAME.ann", file_name(&txt)),
-        ));
-    }
-    let read = |p: &PathBuf, n: &str| std::fs::read(p).map_err(|e| LoadError::new(n, "", format!("cannot read: {e}")));
-    let tb = read(&txt, &txt_name)?;
-    let ab = read(&ann, &ann_name)?;
+    let read = |p: &PathBuf, n: &str| {
+        std::fs::read(p).map_err(|e| (e.kind(), LoadError::new(n, "", format!("cannot read: {e}"))))
+    };
+    let missing = std::io::ErrorKind::NotFound;
+    let ab = match read(&ann, &ann_name) {
+        Ok(b) => b,
+        Err((k, _)) if k == missing => {
+            return Err(LoadError::new(
+                &txt_name,
+                "",
+                format!("no {} beside it: brat keeps the annotations in NAME.ann", file_name(&ann)),
+            ))
+        }
+        Err((_, e)) => return Err(e),
+    };
+    let tb = match read(&txt, &txt_name) {
+        Ok(b) => b,
+        Err((k, _)) if k == missing => {
+            return Err(LoadError::new(
+                &ann_name,
+                "",
+                format!("no {} beside it: brat keeps the text in NAME.txt, next to NAME.ann", file_name(&txt)),
+            ))
+        }
+        Err((_, e)) => return Err(e),
+    };
     let text = if tb.iter().all(u8::is_ascii_whitespace) { "" } else { decode(&txt_name, &tb)? };
     let ann_text = if ab.iter().all(u8::is_ascii_whitespace) { "" } else { decode(&ann_name, &ab)? };
     let id = txt.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -81,11 +90,12 @@ enum Pending {
     Event { id: String, ty: String, trigger: String, args: Vec<(String, String)> },
 }
 
-fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
+fn parse_ann<'a>(id: &str, ann_name: &str, text: &str, ann: &'a str) -> RawDoc {
     let mut doc = RawDoc::new(id, text.to_string(), Unit::CodePoint);
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut other_ids: HashMap<String, ()> = HashMap::new();
-    let mut pending: Vec<(usize, String, Pending)> = Vec::new();
+    let head: std::rc::Rc<str> = std::rc::Rc::from(ann_name);
+    let mut index: HashMap<&'a str, usize> = HashMap::new();
+    let mut other_ids: HashMap<&'a str, ()> = HashMap::new();
+    let mut pending: Vec<(usize, &'a str, Pending)> = Vec::new();
     let mut kept: Vec<Value> = Vec::new();
     for (n, line) in ann.split('\n').enumerate() {
         let n = n + 1;
@@ -93,7 +103,7 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
         if line.trim().is_empty() {
             continue;
         }
-        let place = format!("{ann_name}: line {n}");
+        let place = Place::line(&head, n);
         let Some((aid, rest)) = line.split_once('\t') else {
             doc.problems.push((
                 None,
@@ -102,7 +112,7 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
             kept.push(Value::String(line.to_string()));
             continue;
         };
-        let aid = aid.trim().to_string();
+        let aid = aid.trim();
         let broken = |what: &str| format!("{place}: {aid}: {what}; kept as is");
         match aid.chars().next() {
             Some('T') => {
@@ -119,10 +129,10 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                     continue;
                 }
                 let frags = parse_frags(offs);
-                let mut span = RawSpan::new(aid.clone(), label, 0, 0, place.clone());
+                let mut span = RawSpan::new(aid, label, 0, 0, place.clone());
                 span.claimed = tail.map(str::to_string);
                 match frags {
-                    Some(f) => span.frags = f,
+                    Some(f) => span.frags = f.into(),
                     None => {
                         if tail.is_none() {
                             doc.problems.push((
@@ -135,10 +145,10 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                         span.why = Some(format!(
                             "{aid}: cannot read the offsets {offs:?} (expected START END[;START END…]); "
                         ));
-                        span.frags = Vec::new();
+                        span.frags = Default::default();
                     }
                 }
-                if index.insert(aid.clone(), doc.spans.len()).is_some() {
+                if index.insert(aid, doc.spans.len()).is_some() {
                     doc.problems.push((Some(doc.spans.len()), format!("{place}: {aid} is defined twice")));
                 }
                 doc.spans.push(span);
@@ -151,10 +161,10 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                     kept.push(Value::String(line.to_string()));
                     continue;
                 }
-                other_ids.insert(aid.clone(), ());
+                other_ids.insert(aid, ());
                 pending.push((
                     n,
-                    line.to_string(),
+                    line,
                     Pending::Rel {
                         from: args[0].1.to_string(),
                         to: args[1].1.to_string(),
@@ -168,12 +178,12 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                 let parsed: Option<Vec<(&str, &str)>> = f.iter().map(|a| a.split_once(':')).collect();
                 match parsed {
                     Some(p) if !p.is_empty() => {
-                        other_ids.insert(aid.clone(), ());
+                        other_ids.insert(aid, ());
                         pending.push((
                             n,
-                            line.to_string(),
+                            line,
                             Pending::Event {
-                                id: aid.clone(),
+                                id: aid.to_string(),
                                 ty: p[0].0.to_string(),
                                 trigger: p[0].1.to_string(),
                                 args: p[1..].iter().map(|(r, t)| (r.to_string(), t.to_string())).collect(),
@@ -194,11 +204,7 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                     continue;
                 }
                 let value = f.get(2).map_or(Value::Bool(true), |v| Value::String(v.to_string()));
-                pending.push((
-                    n,
-                    line.to_string(),
-                    Pending::Attr { target: f[1].to_string(), name: f[0].to_string(), value },
-                ));
+                pending.push((n, line, Pending::Attr { target: f[1].to_string(), name: f[0].to_string(), value }));
             }
             Some('N') => {
                 let (spec, tail) = rest.split_once('\t').unwrap_or((rest, ""));
@@ -212,7 +218,7 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                 obj.insert("type".into(), Value::String(f[0].into()));
                 obj.insert("ref".into(), Value::String(f[2].into()));
                 obj.insert("text".into(), Value::String(tail.into()));
-                pending.push((n, line.to_string(), Pending::Norm { target: f[1].to_string(), obj }));
+                pending.push((n, line, Pending::Norm { target: f[1].to_string(), obj }));
             }
             Some('#') => {
                 let (spec, note) = rest.split_once('\t').unwrap_or((rest, ""));
@@ -240,7 +246,7 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                     o.insert("text".into(), Value::String(note.into()));
                     Value::Object(o)
                 };
-                pending.push((n, line.to_string(), Pending::Note { target: f[1].to_string(), note, gisa }));
+                pending.push((n, line, Pending::Note { target: f[1].to_string(), note, gisa }));
             }
             _ => {
                 if !aid.starts_with('*') {
@@ -256,9 +262,9 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
         }
     }
     for (n, line, p) in pending {
-        let place = format!("{ann_name}: line {n}");
+        let place = Place::line(&head, n);
         let target_of = |t: &str| index.get(t).copied();
-        let missing = |t: &str, other: &HashMap<String, ()>| {
+        let missing = |t: &str, other: &HashMap<&str, ()>| {
             if other.contains_key(t) {
                 None
             } else {
@@ -277,7 +283,7 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                     if let Some(m) = missing(&target, &other_ids) {
                         doc.problems.push((None, m));
                     }
-                    kept.push(Value::String(line));
+                    kept.push(Value::String(line.to_string()));
                 }
             },
             Pending::Norm { target, obj } => match target_of(&target) {
@@ -286,7 +292,7 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                     if let Some(m) = missing(&target, &other_ids) {
                         doc.problems.push((None, m));
                     }
-                    kept.push(Value::String(line));
+                    kept.push(Value::String(line.to_string()));
                 }
             },
             Pending::Note { target, note, gisa } => match target_of(&target) {
@@ -303,7 +309,7 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                     if let Some(m) = missing(&target, &other_ids) {
                         doc.problems.push((None, m));
                     }
-                    kept.push(Value::String(line));
+                    kept.push(Value::String(line.to_string()));
                 }
             },
             Pending::Rel { from, to, label, roles } => match target_of(&from) {
@@ -325,7 +331,7 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                     if let Some(m) = missing(&from, &other_ids) {
                         doc.problems.push((None, m));
                     }
-                    kept.push(Value::String(line));
+                    kept.push(Value::String(line.to_string()));
                 }
             },
             Pending::Event { id, ty, trigger, args } => match target_of(&trigger) {
@@ -343,7 +349,7 @@ fn parse_ann(id: &str, ann_name: &str, text: &str, ann: &str) -> RawDoc {
                     if let Some(m) = missing(&trigger, &other_ids) {
                         doc.problems.push((None, m));
                     }
-                    kept.push(Value::String(line));
+                    kept.push(Value::String(line.to_string()));
                 }
             },
         }

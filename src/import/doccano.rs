@@ -23,9 +23,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::raw::{finish, id_string, json_kind, records, set_offsets, Kinds, RawDoc, RawRelation, RawSpan, BAG};
+use super::raw::{id_string, json_kind, records, set_offsets, Assembler, Place, RawDoc, RawRelation, RawSpan, BAG};
 use crate::ingest::{LoadError, Loaded};
 use crate::labels::LabelMap;
 use crate::model::Problem;
@@ -36,22 +37,22 @@ pub(crate) const ANNOTATOR_KEYS: [&str; 3] = ["annotator", "user", "username"];
 
 /// Parses a doccano JSONL (or JSON array) export.
 pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadError> {
-    let (recs, mut problems) = records(name, text, "example")?;
-    let mut docs: Vec<RawDoc> = Vec::new();
-    let mut by_id: HashMap<(String, u64), usize> = HashMap::new();
-    let mut counters: Vec<usize> = Vec::new();
-    for (i, r) in recs.into_iter().enumerate() {
-        let place = format!("{name}: {}", r.place);
-        let fallback = format!("#{}", i + 1);
-        let Value::Object(mut o) = r.value else {
-            problems.push(Problem {
-                article: fallback,
-                annotation: None,
-                message: format!("{place}: expected an object, found {}; skipped", json_kind(&r.value)),
-            });
-            continue;
+    let recs = records::<Line>(name, text, "example")?;
+    let mut problems = Vec::new();
+    let mut asm = Assembler::new(labels);
+    for (i, r) in recs.enumerate() {
+        let r = match r {
+            Ok(r) => r,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
         };
-        let t = match o.remove("text") {
+        let place = format!("{name}: {}", r.place);
+        let head: std::rc::Rc<str> = std::rc::Rc::from(place.as_str());
+        let fallback = format!("#{}", i + 1);
+        let Line { obj: mut o, text: t, lists } = r.value;
+        let t = match t {
             Some(Value::String(t)) => t,
             other => {
                 let what =
@@ -70,27 +71,14 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
             o.remove(k);
         }
         // one article per (id, text)
-        let key = id.as_ref().map(|id| (id.clone(), hash(&t)));
-        let di = match key.as_ref().and_then(|k| by_id.get(k)) {
-            Some(&di) if docs[di].text == t => {
-                o.remove("id");
-                // metadata comes from the first line of the article
-                RawDoc::new("", String::new(), Unit::Utf16).take_meta(&mut o);
-                di
-            }
-            _ => {
-                let mut d = RawDoc::new(id.clone().unwrap_or(fallback), t, Unit::Utf16);
-                o.remove("id");
-                d.take_meta(&mut o);
-                docs.push(d);
-                counters.push(0);
-                if let Some(k) = key {
-                    by_id.insert(k, docs.len() - 1);
-                }
-                docs.len() - 1
-            }
-        };
-        let doc = &mut docs[di];
+        o.remove("id");
+        let (doc, counter, first) = asm.doc(id.clone(), t, |t| RawDoc::new(id.unwrap_or(fallback), t, Unit::Utf16));
+        if first {
+            doc.take_meta(&mut o);
+        } else {
+            // metadata comes from the first line of the article
+            RawDoc::new("", String::new(), Unit::Utf16).take_meta(&mut o);
+        }
         let bags: Vec<Option<Map<String, Value>>> = match o.remove(BAG) {
             Some(Value::Object(mut g)) => {
                 if let Some(Value::Object(ae)) = g.remove("article_extra") {
@@ -109,31 +97,36 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
         };
         let first_span = doc.spans.len();
         let mut ids: HashMap<String, usize> = HashMap::new();
-        for key in ["label", "labels", "entities"] {
-            let Some(v) = o.remove(key) else { continue };
-            let Value::Array(items) = v else {
-                doc.problems.push((None, format!("{place}: \"{key}\" is {}, not an array; kept as is", json_kind(&v))));
-                doc.extra.insert(key.into(), v);
-                continue;
+        doc.spans.reserve(lists.iter().map(|(_, l)| if let List::Items(i) = l { i.len() } else { 0 }).sum());
+        for (key, list) in lists {
+            let items = match list {
+                List::Items(items) => items,
+                List::Other(v) => {
+                    doc.problems
+                        .push((None, format!("{place}: \"{key}\" is {}, not an array; kept as is", json_kind(&v))));
+                    doc.extra.insert(key.into(), v);
+                    continue;
+                }
             };
             for (j, it) in items.into_iter().enumerate() {
-                let sp = format!("{place}, {key}[{j}]");
-                counters[di] += 1;
-                let gen = format!("#{}", counters[di]);
+                let sp = Place::item(&head, key, j);
+                *counter += 1;
+                let gen = super::raw::hash_id(*counter);
                 let mut span = match it {
-                    Value::Array(a) => {
-                        let label = a.get(2).map(|l| match l {
-                            Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        });
-                        let mut s = RawSpan::new(gen, label.unwrap_or_default(), 0, 0, sp);
-                        set_offsets(&mut s, a.first(), a.get(1), ("start", "end"));
-                        if a.len() > 3 {
-                            s.extra.insert("doccano_extra".into(), Value::Array(a[3..].to_vec()));
+                    Entry::Triple { start, end, label, rest } => {
+                        let label = match label {
+                            Some(Value::String(s)) => s,
+                            Some(other) => other.to_string(),
+                            None => String::new(),
+                        };
+                        let mut s = RawSpan::new(gen, label, 0, 0, sp);
+                        set_offsets(&mut s, start.as_ref(), end.as_ref(), ("start", "end"));
+                        if !rest.is_empty() {
+                            s.extra.insert("doccano_extra".into(), Value::Array(rest));
                         }
                         s
                     }
-                    Value::Object(mut e) => {
+                    Entry::Object(mut e) => {
                         let own = id_string(e.get("id"));
                         let label = match e.remove("label") {
                             Some(Value::String(s)) => s,
@@ -156,11 +149,11 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
                         s.extra = e;
                         s
                     }
-                    other => {
+                    Entry::Other(other) => {
                         doc.problems.push((
                             None,
                             format!(
-                                "{sp}: expected [start, end, label] or an entity object, found {}; ignored",
+                                "{place}, {key}[{j}]: expected [start, end, label] or an entity object, found {}; ignored",
                                 json_kind(&other)
                             ),
                         ));
@@ -224,8 +217,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
             doc.extra.entry(k).or_insert(v);
         }
     }
-    let mut kinds = Kinds::new(labels);
-    let articles: Vec<_> = docs.into_iter().map(|d| finish(d, &mut kinds)).collect();
+    let articles = asm.into_articles();
     if articles.is_empty() {
         let first = problems.first().map(|p| p.message.clone()).unwrap_or_else(|| "no example in it".into());
         return Err(LoadError::new(name, "", format!("no usable doccano example: {first}")));
@@ -233,17 +225,179 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
     Ok(Loaded { path: PathBuf::from(name), articles, problems })
 }
 
-fn hash(s: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
-}
-
 pub(crate) fn push(extra: &mut Map<String, Value>, key: &str, v: Value) {
     let e = extra.entry(key).or_insert_with(|| Value::Array(Vec::new()));
     if let Value::Array(a) = e {
         a.push(v);
+    }
+}
+
+/// One line of a doccano export, read without building JSON values for its span lists (the
+/// bulk of the data): `text`, the lists under `label`, `labels`, `entities` in file order, and
+/// every other field as it is.
+struct Line {
+    obj: Map<String, Value>,
+    text: Option<Value>,
+    lists: Vec<(&'static str, List)>,
+}
+
+/// A span list: its entries, or whatever else the field held.
+enum List {
+    Items(Vec<Entry>),
+    Other(Value),
+}
+
+/// One entry of a span list.
+enum Entry {
+    /// `[start, end, label, …]`.
+    Triple { start: Option<Value>, end: Option<Value>, label: Option<Value>, rest: Vec<Value> },
+    /// `{"id", "label", "start_offset", "end_offset", …}`.
+    Object(Map<String, Value>),
+    /// Anything else.
+    Other(Value),
+}
+
+enum Key {
+    Text,
+    List(&'static str),
+    Other(String),
+}
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Key;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key, E> {
+                Ok(match v {
+                    "text" => Key::Text,
+                    "label" => Key::List("label"),
+                    "labels" => Key::List("labels"),
+                    "entities" => Key::List("entities"),
+                    other => Key::Other(other.to_string()),
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Line {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Line;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a doccano example (a JSON object)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Line, A::Error> {
+                let mut line = Line { obj: Map::new(), text: None, lists: Vec::new() };
+                while let Some(k) = m.next_key::<Key>()? {
+                    match k {
+                        Key::Text => line.text = Some(m.next_value()?),
+                        Key::List(name) => line.lists.push((name, m.next_value()?)),
+                        Key::Other(name) => {
+                            let v: Value = m.next_value()?;
+                            line.obj.insert(name, v);
+                        }
+                    }
+                }
+                Ok(line)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for List {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = List;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of spans")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<List, A::Error> {
+                let mut items = Vec::with_capacity(s.size_hint().unwrap_or(16));
+                while let Some(e) = s.next_element::<Entry>()? {
+                    items.push(e);
+                }
+                Ok(List::Items(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<List, A::Error> {
+                let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(m))?;
+                Ok(List::Other(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<List, E> {
+                Ok(List::Other(Value::String(v.to_string())))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<List, E> {
+                Ok(List::Other(Value::Bool(v)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<List, E> {
+                Ok(List::Other(Value::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<List, E> {
+                Ok(List::Other(Value::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<List, E> {
+                Ok(List::Other(Value::from(v)))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<List, E> {
+                Ok(List::Other(Value::Null))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Entry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a span: [start, end, label] or an entity object")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Entry, A::Error> {
+                let start = s.next_element::<Value>()?;
+                let end = if start.is_some() { s.next_element::<Value>()? } else { None };
+                let label = if end.is_some() { s.next_element::<Value>()? } else { None };
+                let mut rest = Vec::new();
+                if label.is_some() {
+                    while let Some(v) = s.next_element::<Value>()? {
+                        rest.push(v);
+                    }
+                }
+                Ok(Entry::Triple { start, end, label, rest })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<Entry, A::Error> {
+                let v = Map::deserialize(serde::de::value::MapAccessDeserializer::new(m))?;
+                Ok(Entry::Object(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Entry, E> {
+                Ok(Entry::Other(Value::String(v.to_string())))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Entry, E> {
+                Ok(Entry::Other(Value::Bool(v)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Entry, E> {
+                Ok(Entry::Other(Value::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Entry, E> {
+                Ok(Entry::Other(Value::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Entry, E> {
+                Ok(Entry::Other(Value::from(v)))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Entry, E> {
+                Ok(Entry::Other(Value::Null))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -273,6 +427,31 @@ mod tests {
         let l = parse("d.jsonl", text, &LabelMap::new()).unwrap();
         assert_eq!(l.articles.len(), 1);
         assert_eq!(l.articles[0].layers(), vec!["a".to_string(), "b".to_string()]);
+    }
+
+    #[test]
+    fn scattered_lines_of_one_article_are_merged() {
+        let t = concat!(
+            r#"{"id": 1, "text": "김 회장은 \"좋다\"고 말했다", "entities": [{"id": 1, "label": "PS", "start_offset": 0, "end_offset": 1}], "relations": [], "annotator": "a"}"#,
+            "\n",
+            r#"{"id": 2, "text": "다른 기사", "label": []}"#,
+            "\n",
+            r#"{"id": 1, "text": "김 회장은 \"좋다\"고 말했다", "annotator": "b", "entities": [{"id": 1, "label": "PS", "start_offset": 0, "end_offset": 4}, {"id": 2, "label": "QUOTE", "start_offset": 7, "end_offset": 9}], "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "Speaker"}]}"#,
+            "\n"
+        );
+        let l = parse("d.jsonl", t, &LabelMap::new()).unwrap();
+        assert_eq!(l.articles.len(), 2);
+        let a = &l.articles[0];
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        let mut layers = a.layers();
+        layers.sort();
+        assert_eq!(layers, vec!["a", "b"]);
+        let renamed = a.annotation("1-2").unwrap();
+        assert_eq!((renamed.layer.as_str(), a.span_text(renamed)), ("b", "김 회장"));
+        assert_eq!(renamed.extra["source_id"], "1");
+        let q = a.annotations.iter().find(|x| x.kind == Kind::Quote).unwrap();
+        assert_eq!(q.speaker.as_deref(), Some("1-2"));
+        assert_eq!(a.annotations.iter().map(|x| x.start).collect::<Vec<_>>(), vec![0, 0, 15], "reading order");
     }
 
     #[test]

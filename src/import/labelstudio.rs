@@ -70,10 +70,18 @@ pub(crate) fn derived_layer(obj: &Map<String, Value>, prediction: bool, k: usize
 
 /// Parses a Label Studio JSON export.
 pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadError> {
-    let (recs, mut problems) = records(name, text, "task")?;
+    let recs = records::<Value>(name, text, "task")?;
+    let mut problems = Vec::new();
     let mut kinds = Kinds::new(labels);
     let mut loaded = Loaded { path: PathBuf::from(name), ..Default::default() };
-    for (i, r) in recs.into_iter().enumerate() {
+    for (i, r) in recs.enumerate() {
+        let r = match r {
+            Ok(r) => r,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
         let place = format!("{name}: {}", r.place);
         let fallback = format!("#{}", i + 1);
         let Value::Object(mut task) = r.value else {

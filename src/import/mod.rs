@@ -316,9 +316,6 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
 /// A plain `.txt` (no `.ann` beside it) is refused: see [`is_plain_text`].
 pub fn load_path(path: &Path, from: Option<Format>, labels: &LabelMap) -> Result<Loaded, LoadError> {
     let name = path.display().to_string();
-    if path.is_dir() {
-        return Err(LoadError::new(&name, "", "is a folder; load it with load_dir"));
-    }
     let format = match from {
         Some(f) => f,
         None => {
@@ -346,6 +343,9 @@ pub fn load_path(path: &Path, from: Option<Format>, labels: &LabelMap) -> Result
             }
         }
     };
+    if format != Format::Brat && path.is_dir() {
+        return Err(LoadError::new(&name, "", "is a folder; load it with load_dir"));
+    }
     match format {
         Format::Native => ingest::load_native_file(path),
         Format::Brat => brat::load_pair(path, labels),
@@ -409,7 +409,7 @@ pub fn load_dir(dir: &Path, from: Option<Format>, labels: &LabelMap) -> Vec<Resu
         let wanted = match ext.as_str() {
             "ann" => true,
             "txt" => {
-                if !sibling(&f, "ann").is_file() && from == Some(Format::Brat) {
+                if from == Some(Format::Brat) && !sibling(&f, "ann").is_file() {
                     // asked for brat: a .txt without .ann is worth saying
                     out.push(Err(LoadError::new(
                         f.display().to_string(),

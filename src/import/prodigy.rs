@@ -13,12 +13,11 @@
 //! `extra.layers[LAYER]`; `meta` and other fields in the article's `extra` (the first task's);
 //! `tokens`, `token_start`, `token_end` are not kept. The article id is `meta.id` when given.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
-use super::raw::{finish, id_string, json_kind, records, set_offsets, Kinds, RawDoc, RawSpan};
+use super::raw::{id_string, json_kind, records, set_offsets, Assembler, RawDoc, RawSpan};
 use crate::ingest::{LoadError, Loaded};
 use crate::labels::LabelMap;
 use crate::model::{Problem, ReviewStatus};
@@ -34,10 +33,17 @@ fn status_of(answer: Option<&Value>) -> ReviewStatus {
 
 /// Parses a Prodigy JSONL file (or a JSON array of tasks).
 pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadError> {
-    let (recs, mut problems) = records(name, text, "task")?;
-    let mut docs: Vec<RawDoc> = Vec::new();
-    let mut by_hash: HashMap<String, usize> = HashMap::new();
-    for (i, r) in recs.into_iter().enumerate() {
+    let recs = records::<Value>(name, text, "task")?;
+    let mut problems = Vec::new();
+    let mut asm = Assembler::new(labels);
+    for (i, r) in recs.enumerate() {
+        let r = match r {
+            Ok(r) => r,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
         let place = format!("{name}: {}", r.place);
         let fallback = format!("#{}", i + 1);
         let Value::Object(mut o) = r.value else {
@@ -64,18 +70,8 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
         let input = id_string(o.get("_input_hash"));
         let layer = id_string(o.get("_annotator_id")).or_else(|| id_string(o.get("_session_id"))).unwrap_or_default();
         let task_answer = o.get("answer").cloned();
-        let di = match input.as_ref().and_then(|h| by_hash.get(h)) {
-            Some(&di) if docs[di].text == t => di,
-            _ => {
-                let id = o.get("meta").and_then(|m| id_string(m.get("id"))).unwrap_or(fallback);
-                docs.push(RawDoc::new(id, t, Unit::CodePoint));
-                if let Some(h) = &input {
-                    by_hash.insert(h.clone(), docs.len() - 1);
-                }
-                docs.len() - 1
-            }
-        };
-        let doc = &mut docs[di];
+        let id = o.get("meta").and_then(|m| id_string(m.get("id"))).unwrap_or(fallback);
+        let (doc, counter, _) = asm.doc(input, t, |t| RawDoc::new(id, t, Unit::CodePoint));
         let tokens: Vec<(Option<u64>, Option<u64>)> = match o.remove("tokens") {
             Some(Value::Array(ts)) => ts
                 .iter()
@@ -99,7 +95,8 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
                             Some(Value::String(l)) => l,
                             _ => String::new(),
                         };
-                        let id = id_string(s.get("id")).unwrap_or_else(|| format!("#{}", doc.spans.len() + 1));
+                        *counter += 1;
+                        let id = id_string(s.get("id")).unwrap_or_else(|| super::raw::hash_id(*counter));
                         s.remove("id");
                         let mut span = RawSpan::new(id, label, 0, 0, sp.clone());
                         set_offsets(&mut span, s.get("start"), s.get("end"), ("start", "end"));
@@ -157,8 +154,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
             doc.extra.entry(k).or_insert(v);
         }
     }
-    let mut kinds = Kinds::new(labels);
-    let articles: Vec<_> = docs.into_iter().map(|d| finish(d, &mut kinds)).collect();
+    let articles = asm.into_articles();
     if articles.is_empty() {
         let first = problems.first().map(|p| p.message.clone()).unwrap_or_else(|| "no task in it".into());
         return Err(LoadError::new(name, "", format!("no usable Prodigy task: {first}")));

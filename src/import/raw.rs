@@ -2,19 +2,63 @@
 //! [`Article`]: placing spans ([`super::anchor`]), cleaning the text with its offset map,
 //! converting to byte offsets, applying `gisa` bags, resolving relations and speakers, flagging.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::mem::take;
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
-use super::anchor::{self, Outcome, Target};
+use super::anchor::{self, Frags, Outcome, Target};
 use crate::clean::{clean, clean_line, Bias};
-use crate::ingest::validate;
 use crate::labels::LabelMap;
 use crate::model::{Annotation, Article, Flag, Kind, Problem, ReviewStatus};
 use crate::offsets::{self, Unit};
 
 /// The key under which exporters write the fields a format cannot hold natively.
 pub(crate) const BAG: &str = "gisa";
+
+/// Where something is in a file, for messages: a shared head (`news.jsonl: line 3`, or the
+/// file name with a line number: `news.ann` + 4) and an optional item (`label`, 4), shown as
+/// `news.jsonl: line 3, label[4]` or `news.ann: line 4`. Cheap to make per span.
+#[derive(Debug, Clone)]
+pub(crate) struct Place {
+    head: Rc<str>,
+    line: Option<usize>,
+    item: Option<(Cow<'static, str>, usize)>,
+}
+
+impl Place {
+    /// Item `n` of list `what` under `head`.
+    pub fn item(head: &Rc<str>, what: impl Into<Cow<'static, str>>, n: usize) -> Place {
+        Place { head: head.clone(), line: None, item: Some((what.into(), n)) }
+    }
+
+    /// Line `n` of file `head`.
+    pub fn line(head: &Rc<str>, n: usize) -> Place {
+        Place { head: head.clone(), line: Some(n), item: None }
+    }
+}
+
+impl From<String> for Place {
+    fn from(s: String) -> Place {
+        Place { head: Rc::from(s), line: None, item: None }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.head)?;
+        if let Some(n) = self.line {
+            write!(f, ": line {n}")?;
+        }
+        if let Some((w, n)) = &self.item {
+            write!(f, ", {w}[{n}]")?;
+        }
+        Ok(())
+    }
+}
 
 /// One span as a format gives it.
 #[derive(Debug, Clone)]
@@ -26,7 +70,7 @@ pub(crate) struct RawSpan {
     /// A kind the source states explicitly (rare); else the label map decides.
     pub kind: Option<Kind>,
     /// Fragments in the document's unit, raw text.
-    pub frags: Vec<(usize, usize)>,
+    pub frags: Frags,
     /// The text the source claims the span covers.
     pub claimed: Option<String>,
     /// Layer (origin).
@@ -37,26 +81,32 @@ pub(crate) struct RawSpan {
     pub extra: Map<String, Value>,
     /// The `gisa` bag written by gisa's exporters.
     pub bag: Option<Map<String, Value>>,
-    /// Where the span is in the file, for messages (`line 4`, `task 2, result 3`).
-    pub place: String,
+    /// Where the span is in the file, for messages (`line 4`, `task 2, result[3]`).
+    pub place: Place,
     /// What the parser found wrong with the span (prefixed to the placing message).
     pub why: Option<String>,
 }
 
 impl RawSpan {
     /// A span with one fragment.
-    pub fn new(id: impl Into<String>, label: impl Into<String>, start: usize, end: usize, place: String) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        label: impl Into<String>,
+        start: usize,
+        end: usize,
+        place: impl Into<Place>,
+    ) -> Self {
         RawSpan {
             id: id.into(),
             label: label.into(),
             kind: None,
-            frags: vec![(start, end)],
+            frags: Frags::one(start, end),
             claimed: None,
             layer: String::new(),
             status: ReviewStatus::Unreviewed,
             extra: Map::new(),
             bag: None,
-            place,
+            place: place.into(),
             why: None,
         }
     }
@@ -142,24 +192,33 @@ impl RawDoc {
     }
 }
 
-/// A per-load cache of label -> kind (labels repeat a lot).
+/// A per-load cache of label -> kind (labels repeat a lot; a file has few of them, so the
+/// first ones are looked up by a linear scan, which beats hashing short strings).
 pub(crate) struct Kinds<'a> {
     map: &'a LabelMap,
-    cache: HashMap<String, Kind>,
+    few: Vec<(String, Kind)>,
+    many: HashMap<String, Kind>,
 }
 
 impl<'a> Kinds<'a> {
     /// A cache over `map`.
     pub fn new(map: &'a LabelMap) -> Self {
-        Kinds { map, cache: HashMap::new() }
+        Kinds { map, few: Vec::new(), many: HashMap::new() }
     }
 
     fn get(&mut self, label: &str) -> Kind {
-        if let Some(&k) = self.cache.get(label) {
+        if let Some((_, k)) = self.few.iter().find(|(l, _)| l == label) {
+            return *k;
+        }
+        if let Some(&k) = self.many.get(label) {
             return k;
         }
         let k = self.map.kind_of(label);
-        self.cache.insert(label.to_string(), k);
+        if self.few.len() < 32 {
+            self.few.push((label.to_string(), k));
+        } else {
+            self.many.insert(label.to_string(), k);
+        }
         k
     }
 
@@ -207,6 +266,232 @@ fn apply_bag(a: &mut Annotation, bag: Map<String, Value>) -> Vec<String> {
     msgs
 }
 
+/// True when [`clean`] would return `s` unchanged with an identity map: no control character but
+/// `\n`, nothing cleaning drops, no zero-width character, and NFC for sure (every character
+/// NFC-stable and not combining). One pass, with a fast path for ASCII and Hangul syllables;
+/// when unsure it says no and the caller cleans.
+pub(crate) fn surely_clean(s: &str) -> bool {
+    use unicode_normalization::char::canonical_combining_class;
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    use unicode_width::UnicodeWidthChar;
+    for c in s.chars() {
+        if c.is_ascii() {
+            if (c as u32) < 0x20 && c != '\n' || c == '\u{7f}' {
+                return false;
+            }
+            continue;
+        }
+        if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+            continue;
+        }
+        let dropped = matches!(c,
+            '\u{80}'..='\u{9F}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{3164}' | '\u{FFA0}' | '\u{115F}'
+            | '\u{1160}' | '\u{FFF9}'..='\u{FFFB}' | '\u{2028}' | '\u{2029}');
+        if dropped || c.is_control() || (c.width() == Some(0) && c != '\u{200B}') {
+            return false;
+        }
+        if canonical_combining_class(c) != 0 || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes {
+            return false;
+        }
+    }
+    true
+}
+
+/// Builds articles from records (lines) where records with the same key and text are one
+/// article with several layers. Adjacent records (how exports are usually written) are
+/// gathered before the article is finished, so a large file streams through; a record that
+/// continues an article finished earlier is finished on its own and merged into it.
+pub(crate) struct Assembler<'l> {
+    kinds: Kinds<'l>,
+    articles: Vec<Article>,
+    counters: Vec<usize>,
+    finished: HashMap<String, usize>,
+    open: Option<(Option<String>, RawDoc, usize)>,
+    addendum: Option<(usize, RawDoc, usize)>,
+}
+
+/// Where a record goes.
+enum Slot {
+    Open,
+    Addendum(usize),
+    New,
+}
+
+impl<'l> Assembler<'l> {
+    /// An empty assembler.
+    pub fn new(labels: &'l LabelMap) -> Self {
+        Assembler {
+            kinds: Kinds::new(labels),
+            articles: Vec::new(),
+            counters: Vec::new(),
+            finished: HashMap::new(),
+            open: None,
+            addendum: None,
+        }
+    }
+
+    /// The document a record with this key and raw text goes to (`new` makes one when it
+    /// starts an article), the article's counter for generated ids, and whether the record
+    /// starts its article.
+    pub fn doc(
+        &mut self,
+        key: Option<String>,
+        text: String,
+        new: impl FnOnce(String) -> RawDoc,
+    ) -> (&mut RawDoc, &mut usize, bool) {
+        self.flush_addendum();
+        let slot = match (&self.open, &key) {
+            (Some((Some(k), d, _)), Some(key)) if k == key && d.text == text => Slot::Open,
+            (_, Some(k)) => match self.finished.get(k) {
+                Some(&ix) if same_text(&self.articles[ix].text, &text) => Slot::Addendum(ix),
+                _ => Slot::New,
+            },
+            _ => Slot::New,
+        };
+        match slot {
+            Slot::Open => {
+                let (_, d, c) = self.open.as_mut().expect("open");
+                (d, c, false)
+            }
+            Slot::Addendum(ix) => {
+                let (_, d, c) = self.addendum.insert((ix, new(text), self.counters[ix]));
+                (d, c, false)
+            }
+            Slot::New => {
+                self.close_open();
+                let (_, d, c) = self.open.insert((key, new(text), 0));
+                (d, c, true)
+            }
+        }
+    }
+
+    fn close_open(&mut self) {
+        if let Some((k, d, c)) = self.open.take() {
+            let a = finish(d, &mut self.kinds);
+            self.articles.push(a);
+            self.counters.push(c);
+            if let Some(k) = k {
+                self.finished.insert(k, self.articles.len() - 1);
+            }
+        }
+    }
+
+    fn flush_addendum(&mut self) {
+        if let Some((ix, d, c)) = self.addendum.take() {
+            let a = finish(d, &mut self.kinds);
+            merge_into(&mut self.articles[ix], a);
+            self.counters[ix] = c;
+        }
+    }
+
+    /// The articles, in the order they started.
+    pub fn into_articles(mut self) -> Vec<Article> {
+        self.flush_addendum();
+        self.close_open();
+        self.articles
+    }
+}
+
+/// True when raw text `raw` cleans to `clean_text`.
+fn same_text(clean_text: &str, raw: &str) -> bool {
+    if surely_clean(raw) {
+        clean_text == raw
+    } else {
+        clean(raw).0 == clean_text
+    }
+}
+
+/// Adds the annotations, problems and extra fields of `other` (the same text, other layers) to
+/// `target`: ids that collide are renamed (`ID-2`, the old one kept as `extra.source_id`, and
+/// speakers and relations inside `other` follow); speakers that now resolve lose their
+/// dangling-speaker flag and problem.
+pub(crate) fn merge_into(target: &mut Article, mut other: Article) {
+    let mut taken: HashSet<String> = target.annotations.iter().map(|a| a.id.clone()).collect();
+    let own: HashSet<String> = other.annotations.iter().map(|a| a.id.clone()).collect();
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    for a in &mut other.annotations {
+        if taken.contains(&a.id) {
+            let mut n = 2;
+            let new = loop {
+                let c = format!("{}-{n}", a.id);
+                if !taken.contains(&c) && !own.contains(&c) {
+                    break c;
+                }
+                n += 1;
+            };
+            renamed.insert(a.id.clone(), new.clone());
+            a.extra.insert("source_id".into(), Value::String(std::mem::replace(&mut a.id, new)));
+        }
+        taken.insert(a.id.clone());
+    }
+    if !renamed.is_empty() {
+        for a in &mut other.annotations {
+            if let Some(new) = a.speaker.as_ref().and_then(|s| renamed.get(s)) {
+                a.speaker = Some(new.clone());
+            }
+            if let Some(Value::Array(rels)) = a.extra.get_mut("relations") {
+                for r in rels {
+                    if let Some(Value::String(to)) = r.get_mut("to") {
+                        if let Some(new) = renamed.get(to.as_str()) {
+                            *to = new.clone();
+                        }
+                    }
+                }
+            }
+        }
+        for p in &mut other.problems {
+            if let Some(new) = p.annotation.as_ref().and_then(|a| renamed.get(a)) {
+                p.annotation = Some(new.clone());
+            }
+        }
+    }
+    for (k, v) in std::mem::take(&mut other.extra) {
+        target.extra.entry(k).or_insert(v);
+    }
+    target.problems.append(&mut other.problems);
+    target.annotations.append(&mut other.annotations);
+    // speakers that point across the two parts resolve now
+    let mut resolved: Vec<String> = Vec::new();
+    for a in &mut target.annotations {
+        if a.flags.contains(&Flag::DanglingSpeaker) && a.speaker.as_ref().is_some_and(|s| taken.contains(s)) {
+            a.flags.retain(|f| *f != Flag::DanglingSpeaker);
+            resolved.push(a.id.clone());
+        }
+    }
+    if !resolved.is_empty() {
+        target.problems.retain(|p| {
+            !(p.annotation.as_ref().is_some_and(|a| resolved.contains(a)) && p.message.starts_with("speaker \""))
+        });
+    }
+    sort_annotations(&mut target.annotations);
+}
+
+/// `#N`, the id importers give spans that have none (faster than `format!`, which matters at
+/// a few hundred thousand spans).
+pub(crate) fn hash_id(n: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut s = String::with_capacity(1 + digits.len() - i);
+    s.push('#');
+    s.extend(digits[i..].iter().map(|&d| d as char));
+    s
+}
+
+/// The id a span will have (its bag's, else its own), for ordering.
+fn key_id(s: &RawSpan) -> &str {
+    s.bag.as_ref().and_then(|b| b.get("id")).and_then(Value::as_str).unwrap_or(&s.id)
+}
+
 /// Turns a raw document into an article (see the module doc).
 pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
     let RawDoc { id, title, source, url, published, extra, text: raw, unit, sep, spans, relations, problems } = doc;
@@ -214,10 +499,15 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
         spans.iter().map(|s| Target { frags: &s.frags, claimed: s.claimed.as_deref() }).collect();
     let placed = anchor::place_all(&raw, unit, sep, &targets);
     drop(targets);
-    let (text, map) = clean(&raw);
     let mut offs: Vec<usize> = placed.iter().flat_map(|p| p.frags.iter().flat_map(|&(a, b)| [a, b])).collect();
-    if !map.is_identity() {
-        offsets::from_bytes(&raw, Unit::CodePoint, &mut offs);
+    let (text, raw) = if surely_clean(&raw) {
+        (raw, None)
+    } else {
+        let (text, map) = clean(&raw);
+        (text, (!map.is_identity()).then_some((raw, map)))
+    };
+    if let Some((raw, map)) = &raw {
+        offsets::from_bytes(raw, Unit::CodePoint, &mut offs);
         for pair in offs.chunks_mut(2) {
             let s = map.map(pair[0], Bias::Start);
             let e = map.map(pair[1], Bias::End).max(s);
@@ -233,38 +523,66 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
     drop(raw);
     let mut article = Article { id, title, source, url, published, text, extra, ..Default::default() };
 
-    // annotations
-    let mut anns: Vec<Annotation> = Vec::with_capacity(spans.len());
-    let mut msgs: Vec<(usize, String)> = Vec::new();
+    // annotations, built field by field and directly in reading order: an annotation is a few
+    // hundred bytes, and moving whole ones around (into vectors, through a sort) cost more than
+    // everything else here
+    let n_spans = spans.len();
+    let mut first = Vec::with_capacity(n_spans);
     let mut k = 0;
+    for p in &placed {
+        first.push(k);
+        k += p.frags.len() * 2;
+    }
+    // (start, end, span index), sorted: start ascending, longer first, then id, then file order
+    let mut keyed: Vec<(usize, usize, usize)> = (0..n_spans)
+        .map(|i| {
+            let f = &offs[first[i]..first[i] + placed[i].frags.len() * 2];
+            (f[0], f[f.len() - 1].max(f[0]), i)
+        })
+        .collect();
+    let cmp = |a: &(usize, usize, usize), b: &(usize, usize, usize)| {
+        a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then_with(|| key_id(&spans[a.2]).cmp(key_id(&spans[b.2]))).then(a.2.cmp(&b.2))
+    };
+    if !keyed.is_sorted_by(|a, b| cmp(a, b).is_le()) {
+        keyed.sort_unstable_by(cmp);
+    }
+    let order: Vec<usize> = keyed.into_iter().map(|k| k.2).collect();
+    let mut spans = spans;
+    let mut placed = placed;
+    let mut pos = vec![0usize; n_spans];
+    let mut anns: Vec<Annotation> = Vec::with_capacity(n_spans);
+    let mut msgs: Vec<(usize, String)> = Vec::new();
     let mut multi: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (i, (s, p)) in spans.into_iter().zip(placed).enumerate() {
-        let n = p.frags.len() * 2;
-        let f = &offs[k..k + n];
-        k += n;
-        let (start, end) = (f[0], f[n - 1].max(f[0]));
+    for (ai, &i) in order.iter().enumerate() {
+        pos[i] = ai;
+        let s = &mut spans[i];
+        let nf = placed[i].frags.len();
+        let f = &offs[first[i]..first[i] + nf * 2];
+        let (start, end) = (f[0], f[nf * 2 - 1].max(f[0]));
         let kind = s.kind.unwrap_or_else(|| kinds.get(&s.label));
-        let mut a = Annotation::new(s.id, kind, s.label, start, end);
-        a.layer = s.layer;
-        a.status = s.status;
-        a.extra = s.extra;
-        let contiguous = s.bag.as_ref().is_some_and(|b| b.get("contiguous") == Some(&Value::Bool(true)));
-        if p.frags.len() > 1 && !contiguous {
-            multi.push((i, f.to_vec()));
+        let mut a = Annotation::new(take(&mut s.id), kind, take(&mut s.label), start, end);
+        a.layer = take(&mut s.layer);
+        a.status = take(&mut s.status);
+        a.extra = take(&mut s.extra);
+        let bag = s.bag.take();
+        let contiguous = bag.as_ref().is_some_and(|b| b.get("contiguous") == Some(&Value::Bool(true)));
+        if nf > 1 && !contiguous {
+            multi.push((ai, f.to_vec()));
         }
-        let claimed_clean = s.claimed.map(|c| clean(&c).0);
-        match p.outcome {
-            Outcome::Ok { .. } | Outcome::Repaired(_) => {
-                if p.frags.len() == 1 {
+        let claimed_clean = s.claimed.take().map(|c| if surely_clean(&c) { c } else { clean(&c).0 });
+        let why = s.why.as_deref().unwrap_or("");
+        match std::mem::replace(&mut placed[i].outcome, Outcome::Ok { loose: false }) {
+            o @ (Outcome::Ok { .. } | Outcome::Repaired(_)) => {
+                if nf == 1 {
                     if let Some(c) = claimed_clean {
                         if article.text.get(start..end) == Some(c.as_str()) {
                             a.text = Some(c);
                         }
                     }
                 }
-                if let Outcome::Repaired(m) = p.outcome {
+                if let Outcome::Repaired(m) = o {
                     a.flags.push(Flag::Repaired);
-                    msgs.push((i, format!("{}: {}{m}", s.place, s.why.as_deref().unwrap_or(""))));
+                    msgs.push((ai, format!("{}: {why}{m}", s.place)));
                 }
             }
             Outcome::Orphaned(m) => {
@@ -273,16 +591,17 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
                     a.flags.push(Flag::TextMismatch);
                     a.text = Some(c);
                 }
-                msgs.push((i, format!("{}: {}{m}", s.place, s.why.as_deref().unwrap_or(""))));
+                msgs.push((ai, format!("{}: {why}{m}", s.place)));
             }
         }
-        if let Some(bag) = s.bag {
+        if let Some(bag) = bag {
             for m in apply_bag(&mut a, bag) {
-                msgs.push((i, format!("{}: {m}", s.place)));
+                msgs.push((ai, format!("{}: {m}", s.place)));
             }
         }
         anns.push(a);
     }
+    drop(spans);
     // fragments of discontinuous spans, in code points of the cleaned text
     if !multi.is_empty() {
         let mut all: Vec<usize> = multi.iter().flat_map(|(_, f)| f.iter().copied()).collect();
@@ -295,12 +614,20 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
             anns[*i].extra.insert("fragments".into(), Value::Array(frags));
         }
     }
-    // unique ids
-    let mut taken: HashSet<String> = HashSet::with_capacity(anns.len());
-    for (i, a) in anns.iter_mut().enumerate() {
-        if a.id.is_empty() {
-            a.id = format!("#{}", i + 1);
+    // unique ids (the usual case, no duplicate, costs a sort of references)
+    for (i, &ai) in pos.iter().enumerate() {
+        if anns[ai].id.is_empty() {
+            anns[ai].id = format!("#{}", i + 1);
         }
+    }
+    let mut sorted: Vec<&str> = anns.iter().map(|a| a.id.as_str()).collect();
+    sorted.sort_unstable();
+    let dups = sorted.windows(2).any(|w| w[0] == w[1]);
+    drop(sorted);
+    let mut taken: HashSet<String> = HashSet::new();
+    // in file order: a later span with a taken id is the one renamed
+    for &ai in pos.iter().filter(|_| dups) {
+        let a = &mut anns[ai];
         if !taken.insert(a.id.clone()) {
             let mut n = 2;
             let new = loop {
@@ -315,7 +642,11 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
         }
     }
     // relations and speakers
-    for r in relations {
+    for mut r in relations {
+        r.from = pos[r.from];
+        if let Ok(j) = &mut r.to {
+            *j = pos[*j];
+        }
         let to_id = match &r.to {
             Ok(j) => anns[*j].id.clone(),
             Err(raw) => raw.clone(),
@@ -352,7 +683,7 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
     for (i, m) in problems {
         article.problems.push(Problem {
             article: article.id.clone(),
-            annotation: i.and_then(|i| anns.get(i)).map(|a| a.id.clone()),
+            annotation: i.and_then(|i| pos.get(i)).and_then(|&i| anns.get(i)).map(|a| a.id.clone()),
             message: m,
         });
     }
@@ -364,8 +695,84 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
         });
     }
     article.annotations = anns;
-    validate(&mut article);
+    check(&mut article);
     article
+}
+
+/// [`crate::ingest::validate`] without its per-annotation allocations (it clones every id into
+/// two hash sets): the same checks, flags, messages and order, then the same sort. Importing
+/// large corpora spends much of its time here otherwise. The test `check_is_validate` holds
+/// the two together.
+pub(crate) fn check(article: &mut Article) {
+    let n = article.annotations.len();
+    let mut dup = vec![false; n];
+    let mut dangling = vec![false; n];
+    {
+        let anns = &article.annotations;
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| anns[a].id.cmp(&anns[b].id).then(a.cmp(&b)));
+        for w in order.windows(2) {
+            if anns[w[0]].id == anns[w[1]].id {
+                dup[w[1]] = true;
+            }
+        }
+        for (i, a) in anns.iter().enumerate() {
+            if let Some(sp) = &a.speaker {
+                dangling[i] = order.binary_search_by(|&j| anns[j].id.as_str().cmp(sp.as_str())).is_err();
+            }
+        }
+    }
+    for (i, a) in article.annotations.iter_mut().enumerate() {
+        if let Some(claimed) = &a.text {
+            let actual = article.text.get(a.range()).unwrap_or("");
+            if claimed != actual && !a.flags.contains(&Flag::TextMismatch) {
+                a.flags.push(Flag::TextMismatch);
+                article.problems.push(Problem {
+                    article: article.id.clone(),
+                    annotation: Some(a.id.clone()),
+                    message: format!(
+                        "text {:?} does not match the span, which covers {:?}",
+                        anchor::short(claimed),
+                        anchor::short(actual)
+                    ),
+                });
+            }
+        }
+        if dup[i] {
+            a.flags.push(Flag::DuplicateId);
+            article.problems.push(Problem {
+                article: article.id.clone(),
+                annotation: Some(a.id.clone()),
+                message: format!("duplicate id \"{}\"", a.id),
+            });
+        }
+        if dangling[i] {
+            let sp = a.speaker.clone().unwrap_or_default();
+            a.flags.push(Flag::DanglingSpeaker);
+            article.problems.push(Problem {
+                article: article.id.clone(),
+                annotation: Some(a.id.clone()),
+                message: format!("speaker \"{sp}\" is no annotation of this article"),
+            });
+        }
+    }
+    sort_annotations(&mut article.annotations);
+}
+
+/// The order of [`Article::sort_annotations`] (start, longer first, id; stable), reached by
+/// sorting indices and moving each annotation once instead of moving them around in a merge
+/// sort (an annotation is a few hundred bytes).
+fn sort_annotations(anns: &mut Vec<Annotation>) {
+    let mut idx: Vec<usize> = (0..anns.len()).collect();
+    idx.sort_by(|&a, &b| {
+        let (x, y) = (&anns[a], &anns[b]);
+        x.start.cmp(&y.start).then(y.end.cmp(&x.end)).then_with(|| x.id.cmp(&y.id))
+    });
+    if idx.windows(2).all(|w| w[0] < w[1]) {
+        return;
+    }
+    let mut old: Vec<Option<Annotation>> = anns.drain(..).map(Some).collect();
+    anns.extend(idx.iter().filter_map(|&i| old[i].take()));
 }
 
 /// Reads an offset from a JSON value; `Err` says what is wrong with it.
@@ -388,10 +795,10 @@ pub(crate) fn offset(v: Option<&Value>, name: &str) -> Result<usize, String> {
 /// is placed by its text or orphaned) and says why.
 pub(crate) fn set_offsets(span: &mut RawSpan, start: Option<&Value>, end: Option<&Value>, names: (&str, &str)) {
     match (offset(start, names.0), offset(end, names.1)) {
-        (Ok(s), Ok(e)) => span.frags = vec![(s, e)],
+        (Ok(s), Ok(e)) => span.frags = Frags::one(s, e),
         (a, b) => {
             let why: Vec<String> = [a.err(), b.err()].into_iter().flatten().collect();
-            span.frags = Vec::new();
+            span.frags = Frags::default();
             span.why = Some(format!("{}; ", why.join(", ")));
         }
     }
@@ -419,57 +826,221 @@ pub(crate) fn json_kind(v: &Value) -> &'static str {
 }
 
 /// One record of a JSON / JSONL file: its value and where it is (`line 3`, `task 2 (line 9)`).
-pub(crate) struct Record {
+pub(crate) struct Record<T = Value> {
     /// The parsed value.
-    pub value: Value,
+    pub value: T,
     /// Place for messages.
     pub place: String,
 }
 
-/// Splits a JSON file (an array, or one object) or a JSONL file into records. Lines of a JSONL
-/// file that are no JSON become problems; a JSON file that does not parse is an error.
-pub(crate) fn records(
-    name: &str,
-    text: &str,
-    what: &str,
-) -> Result<(Vec<Record>, Vec<crate::model::Problem>), crate::ingest::LoadError> {
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    let jsonl = name.ends_with(".jsonl") || name.ends_with(".ndjson") || super::looks_jsonl(trimmed);
+/// The records of a JSON file (an array, or one object) or a JSONL file, parsed lazily into
+/// `T`: a JSONL file is never held as values all at once. A JSONL line that is no JSON (or no
+/// `T`) yields an `Err` problem naming the line; a JSON file that does not parse is an error up
+/// front.
+pub(crate) fn records<'a, T: serde::de::DeserializeOwned>(
+    name: &'a str,
+    text: &'a str,
+    what: &'a str,
+) -> Result<Records<'a, T>, crate::ingest::LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let jsonl = name.ends_with(".jsonl") || name.ends_with(".ndjson") || super::looks_jsonl(text.trim_start());
     if jsonl {
-        for (i, line) in text.split('\n').enumerate() {
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() {
-                continue;
-            }
-            let place = format!("line {}", i + 1);
-            match serde_json::from_str::<Value>(line) {
-                Ok(v) => out.push(Record { value: v, place }),
-                Err(e) => {
-                    let mut m = e.to_string();
-                    if let Some(p) = m.find(" at line ") {
-                        m.truncate(p);
-                    }
-                    problems.push(crate::model::Problem {
-                        article: format!("#{}", i + 1),
-                        annotation: None,
-                        message: format!("{name}: {place}, column {}: {m} (not valid JSON); line skipped", e.column()),
-                    });
-                }
-            }
-        }
-        return Ok((out, problems));
+        return Ok(Records::Lines { name, text, at: 0, base: 1, stream: None });
     }
     let value = crate::ingest::parse_json(name, text)?;
-    match value {
-        Value::Array(items) => {
-            let lines = super::element_lines(text);
-            for (i, v) in items.into_iter().enumerate() {
-                out.push(Record { value: v, place: super::element_place(what, i, &lines) });
+    Ok(match value {
+        Value::Array(items) => Records::Items {
+            name,
+            what,
+            items: items.into_iter().enumerate(),
+            lines: super::element_lines(text),
+            t: std::marker::PhantomData,
+        },
+        v => Records::Items {
+            name,
+            what,
+            items: vec![v].into_iter().enumerate(),
+            lines: Vec::new(),
+            t: std::marker::PhantomData,
+        },
+    })
+}
+
+/// Iterator returned by [`records`].
+pub(crate) enum Records<'a, T> {
+    /// JSONL lines, read by one streaming deserializer (its buffers are reused from line to
+    /// line); after a bad line, reading resumes on the next line.
+    Lines {
+        /// File name for messages.
+        name: &'a str,
+        /// The whole file.
+        text: &'a str,
+        /// Byte offset where `stream` started.
+        at: usize,
+        /// Line number (1-based) of byte `at`.
+        base: usize,
+        /// The deserializer over `text[at..]`, how far lines were counted in it, and the line
+        /// reached.
+        #[allow(clippy::type_complexity)]
+        stream: Option<(serde_json::StreamDeserializer<'a, serde_json::de::StrRead<'a>, T>, usize, usize)>,
+    },
+    /// Elements of a JSON array (or one object).
+    Items {
+        /// File name for messages.
+        name: &'a str,
+        /// What an element is called in messages (`task`).
+        what: &'a str,
+        /// The elements.
+        items: std::iter::Enumerate<std::vec::IntoIter<Value>>,
+        /// The line of each element.
+        lines: Vec<usize>,
+        /// The record type.
+        t: std::marker::PhantomData<T>,
+    },
+}
+
+fn serde_message(e: &serde_json::Error) -> String {
+    let mut m = e.to_string();
+    if let Some(p) = m.find(" at line ") {
+        m.truncate(p);
+    }
+    if !e.is_data() {
+        m.push_str(" (not valid JSON)");
+    }
+    m
+}
+
+impl<T: serde::de::DeserializeOwned> Iterator for Records<'_, T> {
+    type Item = Result<Record<T>, crate::model::Problem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Records::Lines { name, text, at, base, stream } => {
+                if *at >= text.len() {
+                    return None;
+                }
+                let (st, counted, cur) = stream.get_or_insert_with(|| {
+                    (serde_json::Deserializer::from_str(&text[*at..]).into_iter::<T>(), 0, *base)
+                });
+                let rest = &text.as_bytes()[*at..];
+                // the record starts at the first non-blank byte after the previous one
+                let before = st.byte_offset().min(rest.len());
+                let start = before + rest[before..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+                *cur += memchr::memchr_iter(b'\n', &rest[*counted..start]).count();
+                *counted = start;
+                match st.next()? {
+                    Ok(v) => Some(Ok(Record { value: v, place: format!("line {cur}") })),
+                    Err(e) => {
+                        // reading starts again on the line after the one the record starts on
+                        let n = *cur;
+                        let err_line = *base + e.line().max(1) - 1;
+                        let end = memchr::memchr(b'\n', &rest[start..]).map_or(rest.len(), |q| start + q + 1);
+                        *at += end;
+                        *base = n + 1;
+                        *stream = None;
+                        let message = if err_line == n {
+                            format!("{name}: line {n}, column {}: {}; line skipped", e.column(), serde_message(&e))
+                        } else {
+                            format!(
+                                "{name}: line {n}: the record does not end on its line ({} at line {err_line}, column {}); line skipped",
+                                serde_message(&e),
+                                e.column()
+                            )
+                        };
+                        Some(Err(crate::model::Problem { article: format!("#{n}"), annotation: None, message }))
+                    }
+                }
+            }
+            Records::Items { name, what, items, lines, .. } => {
+                let (i, v) = items.next()?;
+                let place =
+                    if lines.is_empty() && i == 0 { format!("{what} 1") } else { super::element_place(what, i, lines) };
+                Some(match serde_json::from_value::<T>(v) {
+                    Ok(v) => Ok(Record { value: v, place }),
+                    Err(e) => Err(crate::model::Problem {
+                        article: format!("#{}", i + 1),
+                        annotation: None,
+                        message: format!("{name}: {place}: {}; skipped", serde_message(&e)),
+                    }),
+                })
             }
         }
-        v => out.push(Record { value: v, place: format!("{what} 1") }),
     }
-    Ok((out, problems))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn surely_clean_says_yes_only_when_clean_changes_nothing() {
+        for s in ["한국은행 3.0% \"동결\"…", "🇰🇷 😀 a\nb", "“인용” · 〈책〉 ㈜가온"] {
+            assert!(surely_clean(s), "{s}");
+        }
+        for s in ["a\tb", "a\r\nb", "\u{1112}\u{1161}", "e\u{301}", "\u{200D}x", "\u{1b}[1m", "a\u{ad}b", "\u{F900}"] {
+            assert!(!surely_clean(s), "{s:?}");
+            assert_ne!(clean(s).0, s, "{s:?}: the test string must be one clean changes");
+        }
+    }
+
+    #[test]
+    fn jsonl_records_resume_after_bad_lines() {
+        let t = "{\"a\": 1}\n\n{\"a\": oops}\n  {\"a\": 3}\n{\"a\":\n4}\n[1,\n{\"a\": 5}\n";
+        let got: Vec<Result<(String, Value), String>> = records::<Value>("x.jsonl", t, "line")
+            .unwrap()
+            .map(|r| r.map(|r| (r.place, r.value)).map_err(|p| p.message))
+            .collect();
+        assert_eq!(got[0], Ok(("line 1".into(), serde_json::json!({"a": 1}))));
+        assert_eq!(got[1], Err("x.jsonl: line 3, column 7: expected value (not valid JSON); line skipped".into()));
+        assert_eq!(got[2], Ok(("line 4".into(), serde_json::json!({"a": 3}))));
+        // a record may span lines (lenient), the place is where it starts
+        assert_eq!(got[3], Ok(("line 5".into(), serde_json::json!({"a": 4}))));
+        assert_eq!(
+            got[4],
+            Err("x.jsonl: line 7: the record does not end on its line (EOF while parsing a list (not valid JSON) at line 9, column 0); line skipped".into())
+        );
+        assert_eq!(got[5], Ok(("line 8".into(), serde_json::json!({"a": 5}))));
+        assert_eq!(got.len(), 6, "{got:?}");
+    }
+
+    #[test]
+    fn hash_ids() {
+        for n in [0, 7, 10, 12345, usize::MAX] {
+            assert_eq!(hash_id(n), format!("#{n}"));
+        }
+    }
+
+    #[test]
+    fn check_is_validate() {
+        let v = serde_json::json!({"text": "가나다 라마바 사아자 차카타 파하", "annotations": [
+            {"id": "b", "start": 0, "end": 3, "text": "가나다"},
+            {"id": "a", "start": 4, "end": 7, "text": "틀림"},
+            {"id": "b", "start": 8, "end": 11, "kind": "quote", "speaker": "zz"},
+            {"id": "c", "start": 0, "end": 15, "kind": "quote", "speaker": "a", "text": "가나다 라마바 사아자 차카타 파하 너무 긴 주장 문장이 여기에 이어진다 정말로 길게 이어진다"},
+            {"id": "b", "start": 12, "end": 15, "speaker": "b"}]});
+        let a = crate::ingest::article_from_value(v, "#1").unwrap();
+        // strip what article_from_value's validate added, then run both
+        let mut base = a.clone();
+        base.problems.clear();
+        for x in &mut base.annotations {
+            x.flags.clear();
+        }
+        let (mut x, mut y) = (base.clone(), base);
+        crate::ingest::validate(&mut x);
+        check(&mut y);
+        assert_eq!(x, y);
+        assert_eq!(x.problems.len(), 5, "{:?}", x.problems);
+    }
+
+    proptest! {
+        #[test]
+        fn surely_clean_implies_identity(s in "(\\PC|[\u{0}-\u{1f}\u{80}-\u{9f}\u{1100}-\u{11ff}\u{300}-\u{36f}\u{200b}-\u{200f}\u{fe0f}\u{ac00}-\u{ac10}😀🇰🇷])*") {
+            if surely_clean(&s) {
+                let (t, m) = clean(&s);
+                prop_assert_eq!(&t, &s);
+                prop_assert!(m.is_identity());
+            }
+        }
+    }
 }

@@ -21,10 +21,18 @@ use crate::offsets::Unit;
 
 /// Parses a spaCy `Doc.to_json()` file (an object, an array of them, or JSONL).
 pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadError> {
-    let (recs, mut problems) = records(name, text, "doc")?;
+    let recs = records::<Value>(name, text, "doc")?;
+    let mut problems = Vec::new();
     let mut kinds = Kinds::new(labels);
     let mut loaded = Loaded { path: PathBuf::from(name), ..Default::default() };
-    for (i, r) in recs.into_iter().enumerate() {
+    for (i, r) in recs.enumerate() {
+        let r = match r {
+            Ok(r) => r,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
         let fallback = format!("#{}", i + 1);
         let Value::Object(mut o) = r.value else {
             problems.push(Problem {
