@@ -23,3 +23,4 @@ pub mod ingest;
 pub mod layout;
 pub mod model;
 pub mod offsets;
+pub mod print;
