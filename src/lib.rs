@@ -11,6 +11,7 @@
 //! | [`ingest`] | decoding files, the native `gisa-article/1` format, validation |
 //! | [`layout`] | grapheme widths, keep-all wrapping with kinsoku, lazy cached layout, highlight runs |
 //! | [`print`] | `gisa print`: the article as wrapped, ANSI-styled text |
+//! | [`samples`] | sample articles embedded in the binary |
 //!
 //! Offsets: Unicode code points at the edges (files), bytes inside (`Annotation::start/end`),
 //! converted once at ingest.
@@ -24,3 +25,4 @@ pub mod layout;
 pub mod model;
 pub mod offsets;
 pub mod print;
+pub mod samples;

@@ -1,5 +1,7 @@
 //! The `gisa` binary: the command line and the terminal layer over the `gisa` library.
 
+mod tui;
+
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -47,6 +49,8 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// List the reader's keys (Markdown, generated from the keymap table).
+    Keys,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -78,13 +82,109 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Print { files, width, color }) => cmd_print(&files, width, color, ambiwide),
         Some(Command::Check { files }) => cmd_check(&files),
-        None => {
-            if cli.files.is_empty() {
-                eprintln!("gisa: no file given (try `gisa --help`)");
-                ExitCode::from(2)
-            } else {
-                cmd_print(&cli.files, None, ColorWhen::Auto, ambiwide)
+        Some(Command::Keys) => {
+            print!("{}", tui::keymap::markdown());
+            ExitCode::SUCCESS
+        }
+        None => cmd_read(&cli.files, ambiwide),
+    }
+}
+
+/// The files to open for `paths`: files as given, folders searched (recursively, sorted) for
+/// `.json`, `.jsonl` and `.ndjson` files. Folders with none are errors.
+fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(e) => {
+                errors.push(format!("{}: cannot read folder: {e}", dir.display()));
+                return;
             }
+        };
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out, errors);
+            } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson")
+            }) {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let before = files.len();
+            walk(p, &mut files, &mut errors);
+            if files.len() == before {
+                errors.push(format!("{}: no .json or .jsonl file in this folder", p.display()));
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, errors)
+}
+
+/// `gisa [FILE|DIR ...]`: the reader on a terminal (the bundled samples when no path is given);
+/// the printed articles when standard output is not a terminal.
+fn cmd_read(paths: &[PathBuf], ambiwide: bool) -> ExitCode {
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    if paths.is_empty() {
+        for (name, content) in gisa::samples::SAMPLES {
+            match gisa::ingest::load_native_json(name, content) {
+                Ok(l) => loaded.push((name.to_string(), l)),
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    } else {
+        let (files, errs) = expand(paths);
+        errors = errs;
+        for f in files {
+            match load(&f) {
+                Ok(l) => loaded.push((f.display().to_string(), l)),
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    }
+    if loaded.is_empty() {
+        for e in &errors {
+            eprintln!("gisa: {e}");
+        }
+        if errors.is_empty() {
+            eprintln!("gisa: no article to open");
+        }
+        return ExitCode::from(2);
+    }
+    if !io::stdout().is_terminal() {
+        for e in &errors {
+            eprintln!("gisa: {e}");
+        }
+        let opts = PrintOptions { width: 80, color: false, ambiwide };
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        let mut first = true;
+        for (_, l) in &loaded {
+            for a in &l.articles {
+                if !first && writeln!(out).is_err() {
+                    return ExitCode::SUCCESS;
+                }
+                first = false;
+                if print_article(a, opts, &mut out).is_err() {
+                    return ExitCode::SUCCESS;
+                }
+            }
+        }
+        let _ = out.flush();
+        return ExitCode::SUCCESS;
+    }
+    match tui::run(loaded, tui::Options { ambiwide, errors }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gisa: terminal error: {e}");
+            ExitCode::from(2)
         }
     }
 }

@@ -1,0 +1,128 @@
+//! The reader: a ratatui + crossterm terminal UI over the `gisa` library.
+//!
+//! | module | what it does |
+//! |---|---|
+//! | [`action`] | `Action`: every command, one doc each |
+//! | [`keymap`] | the one table: keys -> action -> help (dispatch, `?` overlay, README) |
+//! | [`app`] | `App`: state and update logic, no terminal |
+//! | [`theme`] | styles per kind, glyphs (ASCII chrome with `--ambiwidth wide`) |
+//! | [`ui`] | widgets drawing from `&App` into the buffer: article, panes, status, overlays |
+//!
+//! One synchronous loop ([`run`]): draw, wait for an event (or a signal), turn it into an
+//! action, update, repeat. The terminal is restored on every exit: `q`, Ctrl-C, SIGTERM,
+//! SIGHUP, an error, a panic.
+
+pub mod action;
+pub mod app;
+pub mod keymap;
+pub mod theme;
+pub mod ui;
+
+use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use gisa::ingest::Loaded;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::crossterm::{cursor, execute};
+use ratatui::Terminal;
+
+pub use app::{App, Options};
+
+use app::{Mouse, MouseKind};
+use keymap::Key;
+
+/// How long the loop waits for input before checking for signals.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Restores the terminal: mouse capture off, main screen, cursor shown, raw mode off. Safe to
+/// call more than once and when the terminal was never set up.
+pub fn restore() {
+    let mut out = io::stdout();
+    let _ = execute!(out, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+    let _ = disable_raw_mode();
+}
+
+/// Restores the terminal when dropped: the error path and early returns.
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Chains a panic hook that restores the terminal before the panic message is printed.
+fn install_panic_hook() {
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        prev(info);
+    }));
+}
+
+/// Converts a crossterm mouse event to the reader's.
+fn mouse_of(ev: &MouseEvent) -> Option<Mouse> {
+    let kind = match ev.kind {
+        MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+        MouseEventKind::ScrollUp => MouseKind::ScrollUp,
+        MouseEventKind::ScrollDown => MouseKind::ScrollDown,
+        _ => return None,
+    };
+    Some(Mouse { kind, x: ev.column, y: ev.row })
+}
+
+/// Opens the reader on `files` (what loading each gave) and runs it until the user quits or a
+/// signal (SIGTERM, SIGINT, SIGHUP) arrives. The terminal is restored on return and on panic.
+pub fn run(files: Vec<(String, Loaded)>, opts: Options) -> io::Result<()> {
+    let mut app = App::new(files, &opts);
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
+    install_panic_hook();
+    let _guard = Guard;
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, cursor::Hide)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    event_loop(&mut terminal, &mut app, &stop)
+}
+
+fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App, stop: &AtomicBool) -> io::Result<()> {
+    let mut dirty = true;
+    while !app.quit && !stop.load(Ordering::Relaxed) {
+        if dirty {
+            terminal.draw(|f| ui::draw(app, f))?;
+            dirty = false;
+        }
+        if !event::poll(TICK)? {
+            continue;
+        }
+        match event::read()? {
+            Event::Key(k) => {
+                if let Some(key) = Key::from_event(&k) {
+                    app.key(key);
+                    dirty = true;
+                }
+            }
+            Event::Mouse(m) => {
+                if let Some(m) = mouse_of(&m) {
+                    app.mouse(m);
+                    dirty = true;
+                }
+            }
+            Event::Resize(..) => {
+                terminal.autoresize()?;
+                dirty = true;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
