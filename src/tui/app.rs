@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use gisa::ingest::Loaded;
 use gisa::layout::{self, DocLayout, Options as LayoutOptions, Pos, Role, SpanIndex, VLine, FRAME_INSET};
-use gisa::model::{Annotation, Article, Kind};
+use gisa::model::{Annotation, Article, Flag, Kind};
 use ratatui::layout::Rect;
 
 use super::action::Action;
@@ -176,8 +176,8 @@ pub struct Doc {
     pub groups: Vec<Group>,
     /// For each annotation: its entity group, or `u32::MAX`.
     pub group_of: Vec<u32>,
-    /// For each quote in `by_kind[0]`: the speaker's name.
-    pub speakers: Vec<Option<String>>,
+    /// Some annotation ids are duplicated (speaker lookups then use the article's own search).
+    dup_ids: bool,
     /// The widest entity label, in cells (for aligning the Entities pane).
     pub label_width: usize,
     layouts: Vec<DocLayout>,
@@ -228,8 +228,7 @@ impl Doc {
                 group_of[i] = g;
             }
         }
-        let ids: HashMap<&str, u32> = anns.iter().enumerate().rev().map(|(i, a)| (a.id.as_str(), i as u32)).collect();
-        let speakers = by_kind[0].iter().map(|&q| speaker_of(&article, &ids, &anns[q as usize])).collect();
+        let dup_ids = anns.iter().any(|a| a.flags.contains(&Flag::DuplicateId));
         let label_width = groups.iter().map(|g| layout::str_width(&g.label, false)).max().unwrap_or(0);
         Doc {
             file,
@@ -238,12 +237,39 @@ impl Doc {
             by_kind,
             groups,
             group_of,
-            speakers,
+            dup_ids,
             label_width,
             layouts: Vec::new(),
             view: View::default(),
             article,
         }
+    }
+
+    /// The speaker of quote `q`, as [`Article::speaker_name`] gives it. The speaker entity is
+    /// searched outward from the quote (it is nearly always close), so no id index is built at
+    /// startup; a speaker naming no annotation was flagged at ingest and is not searched for.
+    pub fn speaker(&self, q: u32) -> Option<String> {
+        let anns = &self.article.annotations;
+        let quote = anns.get(q as usize)?;
+        let Some(id) = &quote.speaker else { return quote.speaker_text.clone() };
+        if quote.flags.contains(&Flag::DanglingSpeaker) {
+            return quote.speaker_text.clone();
+        }
+        if self.dup_ids {
+            return self.article.speaker_name(quote);
+        }
+        let (q, n) = (q as usize, anns.len());
+        for d in 1..n {
+            if d > q && q + d >= n {
+                break;
+            }
+            let hit =
+                [q.checked_sub(d), Some(q + d).filter(|&i| i < n)].into_iter().flatten().find(|&i| anns[i].id == *id);
+            if let Some(i) = hit {
+                return Some(anns[i].group_name(&self.article.text).to_string());
+            }
+        }
+        quote.speaker_text.clone()
     }
 
     /// The navigable annotations of one kind.
@@ -379,17 +405,6 @@ impl Doc {
     }
 }
 
-/// The speaker of a quote, as [`Article::speaker_name`] gives it, with an id map instead of a
-/// search (fast on articles with many annotations).
-fn speaker_of(article: &Article, ids: &HashMap<&str, u32>, q: &Annotation) -> Option<String> {
-    if let Some(id) = &q.speaker {
-        if let Some(&i) = ids.get(id.as_str()) {
-            return Some(article.annotations[i as usize].group_name(&article.text).to_string());
-        }
-    }
-    q.speaker_text.clone()
-}
-
 /// A row of the problems list: what, and where to jump.
 #[derive(Debug, Clone)]
 pub struct ProblemRow {
@@ -510,7 +525,8 @@ impl App {
             screen: Screen::default(),
             quit: false,
         };
-        app.resize(80, 24);
+        // a geometry to start with; the layout is built on the first resize or draw
+        app.screen = geometry(80, 24, Focus::Text, PaneKind::Quotes);
         app
     }
 
@@ -649,8 +665,8 @@ impl App {
             (Focus::Text, Action::Up) => self.scroll_text(-1),
             (Focus::Text, Action::PageDown) => self.scroll_text(self.page() as isize),
             (Focus::Text, Action::PageUp) => self.scroll_text(-(self.page() as isize)),
-            (Focus::Text, Action::Top) => self.scroll_text(isize::MIN / 2),
-            (Focus::Text, Action::Bottom) => self.scroll_text(isize::MAX / 2),
+            (Focus::Text, Action::Top) => self.scroll_edge(false),
+            (Focus::Text, Action::Bottom) => self.scroll_edge(true),
             (Focus::Pane(p), Action::Down) => self.pane_move(p, 1),
             (Focus::Pane(p), Action::Up) => self.pane_move(p, -1),
             (Focus::Pane(p), Action::PageDown) => self.pane_move(p, self.pane_page(p) as isize),
@@ -779,6 +795,21 @@ impl App {
         self.screen.panes.iter().find(|(k, _)| *k == p).map_or(5, |(_, r)| pane_rows(*r).saturating_sub(1).max(1))
     }
 
+    /// Goes to the top or the end directly (laying out only the last screen, never the
+    /// paragraphs in between).
+    fn scroll_edge(&mut self, end: bool) {
+        let (opts, h) = (self.opts(), self.height());
+        let doc = self.doc_mut();
+        let p = if end { doc.max_top(opts, h) } else { Pos::default() };
+        doc.set_top(opts, p);
+        if let Some(c) = doc.view.current {
+            if !doc.shows(opts, h, c) {
+                doc.view.current = None;
+            }
+        }
+        self.sync_panes();
+    }
+
     fn scroll_text(&mut self, delta: isize) {
         let (opts, h) = (self.opts(), self.height());
         let doc = self.doc_mut();
@@ -789,6 +820,21 @@ impl App {
             }
         }
         self.sync_panes();
+    }
+
+    /// Scrolls so the line showing byte `b` is a third of the way down, with no current
+    /// annotation.
+    pub fn scroll_to_byte(&mut self, b: usize) {
+        let (opts, h) = (self.opts(), self.height());
+        let doc = self.doc_mut();
+        doc.view.current = None;
+        let (lay, text) = doc.lay(opts);
+        let p = lay.pos_of(text, b.min(text.len()));
+        let t = lay.advance(text, p, -((h / 3) as isize));
+        let max = doc.max_top(opts, h);
+        doc.set_top(opts, t.min(max));
+        self.sync_panes();
+        self.refresh();
     }
 
     /// Makes annotation `i` current, scrolls it into view and moves the panes along.
@@ -934,13 +980,8 @@ impl App {
                 };
                 if len == 0 {
                     // an empty span cannot be current: show where it would be
-                    let (opts, h) = (self.opts(), self.height());
                     let b = self.doc().article.annotations[a as usize].start;
-                    let doc = self.doc_mut();
-                    let (lay, text) = doc.lay(opts);
-                    let p = lay.pos_of(text, b);
-                    let t = lay.advance(text, p, -((h / 3) as isize));
-                    doc.set_top(opts, t);
+                    self.scroll_to_byte(b);
                     self.message = Some("the annotation has an empty span: shown where it would be".into());
                 } else {
                     self.make_current(a);
@@ -1485,10 +1526,49 @@ mod tests {
         assert_eq!(names[1], ("김하늘", 2));
         assert!(names.contains(&("여의도", 2)));
         assert!(d.groups.iter().any(|g| g.name == "잠실" && g.flagged));
-        for (i, &q) in d.list(Kind::Quote).iter().enumerate() {
-            assert_eq!(d.speakers[i], d.article.speaker_name(&d.article.annotations[q as usize]));
+        for &q in d.list(Kind::Quote) {
+            assert_eq!(d.speaker(q), d.article.speaker_name(&d.article.annotations[q as usize]));
         }
-        assert_eq!(d.speakers[2].as_deref(), Some("박도윤"));
+        assert_eq!(d.speaker(d.list(Kind::Quote)[2]).as_deref(), Some("박도윤"));
+    }
+
+    #[test]
+    fn speakers_match_the_articles_own_lookup() {
+        let text = "김 장관은 “가”라고 했다. 관계자는 “나”라고 했다. 박 의원은 “다”라고 했다.";
+        let at = |s: &str| (text.find(s).unwrap(), text.find(s).unwrap() + s.len());
+        let mut a = Article::from_text("s", text);
+        let mk = |id: &str, k: Kind, s: &str| {
+            let (st, en) = at(s);
+            Annotation::new(id, k, "X", st, en)
+        };
+        let mut q1 = mk("q1", Kind::Quote, "“가”");
+        q1.speaker = Some("e1".into());
+        let mut q2 = mk("q2", Kind::Quote, "“나”");
+        q2.speaker = Some("nobody".into());
+        q2.speaker_text = Some("관계자".into());
+        let mut q3 = mk("q3", Kind::Quote, "“다”");
+        q3.speaker = Some("e2".into());
+        let mut e2 = mk("e2", Kind::Entity, "박 의원");
+        e2.canonical = Some("박민수".into());
+        a.annotations = vec![mk("e1", Kind::Entity, "김 장관"), q1, q2, e2, q3];
+        gisa::ingest::validate(&mut a);
+        let d = Doc::new("s".into(), a.clone());
+        for &q in d.list(Kind::Quote) {
+            assert_eq!(d.speaker(q), a.speaker_name(&a.annotations[q as usize]));
+        }
+        assert_eq!(d.speaker(d.list(Kind::Quote)[2]).as_deref(), Some("박민수"));
+        // a duplicated id: the article's own rule (first in reading order) decides
+        let mut dup = a.clone();
+        let mut again = dup.annotations[0].clone();
+        again.canonical = Some("다른 사람".into());
+        again.start = text.len() - 3;
+        again.end = text.len();
+        dup.annotations.push(again);
+        gisa::ingest::validate(&mut dup);
+        let d = Doc::new("d".into(), dup.clone());
+        for &q in d.list(Kind::Quote) {
+            assert_eq!(d.speaker(q), dup.speaker_name(&dup.annotations[q as usize]));
+        }
     }
 
     #[test]

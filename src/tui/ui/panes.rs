@@ -86,8 +86,9 @@ fn row_content(d: &Doc, th: &Theme, p: PaneKind, i: usize) -> (Segs, Option<(Str
     let anns = &d.article.annotations;
     match p {
         PaneKind::Quotes => {
-            let Some(q) = d.pane_ann(p, i).map(|q| &anns[q as usize]) else { return (Vec::new(), None, false) };
-            let speaker = d.speakers.get(i).cloned().flatten();
+            let Some(qi) = d.pane_ann(p, i) else { return (Vec::new(), None, false) };
+            let q = &anns[qi as usize];
+            let speaker = d.speaker(qi);
             let mut segs = Vec::new();
             match speaker {
                 Some(s) => segs.push((format!("{s} "), th.kind(gisa::model::Kind::Entity))),
