@@ -121,7 +121,7 @@ fn generate(target: usize) -> String {
         anns.push(json!({"id": id("g"), "kind": "figure", "label": "MONEY", "start": q_start + inner, "end": q_start + inner + 8, "value": 3000, "unit": "KRW", "bound": "min"}));
         push(&mut text, &mut cps, "이라고 지적했다.\n", None, &mut anns);
         push(&mut text, &mut cps, filler, None, &mut anns);
-        if n % 5 == 0 {
+        if n.is_multiple_of(5) {
             push(&mut text, &mut cps, "\n", None, &mut anns);
             push(
                 &mut text,

@@ -8,6 +8,9 @@ use ratatui::style::Style;
 use super::paint;
 use crate::tui::app::App;
 
+const LONG_HINT: &str = "?:help  n/N:next/prev  Tab:panes  q:quit";
+const SHORT_HINT: &str = "?:help  q:quit";
+
 /// Draws the status bar.
 pub fn render(app: &App, buf: &mut Buffer) {
     let th = app.theme;
@@ -28,13 +31,20 @@ pub fn render(app: &App, buf: &mut Buffer) {
     } else if let Some(m) = &app.message {
         m.clone()
     } else {
-        "?:help  n/N:next/prev  Tab:panes  q:quit".to_string()
+        LONG_HINT.to_string()
     };
     let is_hint = app.pending.is_empty() && app.message.is_none();
     let w = r.width as usize;
     let fixed: usize = fields.iter().map(|(s, _)| str_width(s, th.ambiwide) + str_width(sep, th.ambiwide)).sum();
-    let mut hint_w = str_width(&hint, th.ambiwide) + 2;
-    // the title takes what is left, but at least a few cells before hints are dropped
+    // hints shrink, then go, before the title gets shorter than a few cells
+    let (hint, mut hint_w) = if !is_hint {
+        let hw = str_width(&hint, th.ambiwide) + 2;
+        (hint, hw)
+    } else if w >= 1 + fixed + LONG_HINT.len() + 2 + 12 {
+        (hint, LONG_HINT.len() + 2)
+    } else {
+        (SHORT_HINT.to_string(), SHORT_HINT.len() + 2)
+    };
     if is_hint && w < 1 + fixed + hint_w + 8 {
         hint_w = 0;
     }
