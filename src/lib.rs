@@ -11,6 +11,7 @@
 //! | [`ingest`] | decoding files, the native `gisa-article/1` format, validation |
 //! | [`layout`] | grapheme widths, keep-all wrapping with kinsoku, lazy cached layout, highlight runs |
 //! | [`print`] | `gisa print`: the article as wrapped, ANSI-styled text |
+//! | [`samples`] | the sample articles of `assets/articles/`, embedded (`SAMPLES`) |
 //!
 //! Offsets: Unicode code points at the edges (files), bytes inside (`Annotation::start/end`),
 //! converted once at ingest.
@@ -23,3 +24,4 @@ pub mod ingest;
 pub mod layout;
 pub mod model;
 pub mod offsets;
+pub mod samples;
