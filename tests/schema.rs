@@ -326,3 +326,18 @@ fn the_schema_rejects_what_the_loader_flags() {
         assert!(!errors(&doc).is_empty(), "the schema accepts a document with {what}");
     }
 }
+
+#[test]
+fn the_example_of_the_format_doc_loads_cleanly_and_validates() {
+    let doc = include_str!("../docs/FORMAT.md");
+    let start = doc.find("```json\n").expect("a json block") + "```json\n".len();
+    let example = &doc[start..start + doc[start..].find("```").unwrap()];
+    let v: Value = serde_json::from_str(example).expect("the example is JSON");
+    assert!(errors(&v).is_empty(), "{:?}", errors(&v));
+    let loaded = load_native_json("FORMAT.md", example).unwrap();
+    assert!(loaded.all_problems().next().is_none(), "{:?}", loaded.all_problems().collect::<Vec<_>>());
+    let a = &loaded.articles[0];
+    let kinds: BTreeSet<Kind> = a.annotations.iter().map(|x| x.kind).collect();
+    assert_eq!(kinds.len(), 4);
+    assert_eq!(a.speaker_name(a.annotation("q1").unwrap()).as_deref(), Some("박서연"));
+}
