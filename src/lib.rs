@@ -24,4 +24,5 @@ pub mod ingest;
 pub mod layout;
 pub mod model;
 pub mod offsets;
+pub mod print;
 pub mod samples;
