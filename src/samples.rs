@@ -3,8 +3,8 @@
 //! Korean news-style articles written for gisa (all names and figures invented), annotated in
 //! `gisa-article/1` with all four kinds, nested spans, speakers, normalised figures, captions,
 //! two layers, emoji and a long URL. They are generated from marked-up sources by
-//! `assets/articles/src/build.py` (see its header for the markup); edit the sources, not the
-//! JSON. The binary can show them when it is given no file.
+//! `assets/articles-src/build.py` (see its header for the markup); edit the sources, not the
+//! JSON, and rerun the script.
 
 use crate::ingest::{load_native_json, load_native_jsonl, LoadError, Loaded};
 
@@ -108,12 +108,11 @@ mod tests {
     #[test]
     fn every_file_of_the_directory_is_embedded() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/articles");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.is_file())
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
+        let entries: Vec<std::path::PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        // only article files, so that `gisa check assets/articles/*` reads each entry
+        assert!(entries.iter().all(|p| p.is_file()), "{entries:?}");
+        let mut on_disk: Vec<String> =
+            entries.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
         on_disk.sort();
         let embedded: Vec<String> = SAMPLES.iter().map(|(n, _)| n.to_string()).collect();
         assert_eq!(embedded, on_disk);

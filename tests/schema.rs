@@ -5,7 +5,7 @@
 //! (a) checks that the schema lists exactly the fields the loader knows, with the loader's
 //! enums and requirements, and (b) validates every sample with a small evaluator of exactly
 //! the keywords the schema uses; a keyword outside that set fails the test, so the evaluator
-//! can never ignore part of the schema silently. `assets/articles/src/build.py` validates the
+//! can never ignore part of the schema silently. `assets/articles-src/build.py` validates the
 //! samples with the full Python `jsonschema` package as well, when it is installed.
 
 use std::collections::BTreeSet;

@@ -2,8 +2,8 @@
 """Builds the sample articles of assets/articles/ from their marked-up sources.
 
 Usage (from anywhere):
-    python3 assets/articles/src/build.py           # (re)write assets/articles/*.json(l)
-    python3 assets/articles/src/build.py --check   # exit 1 if a written file is out of date
+    python3 assets/articles-src/build.py           # (re)write assets/articles/*.json(l)
+    python3 assets/articles-src/build.py --check   # exit 1 if a written file is out of date
 
 Standard library only. When the `jsonschema` package is importable, every article is also
 validated against assets/schema/gisa-article-1.schema.json (skipped with a note otherwise).
@@ -40,8 +40,8 @@ import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-OUT_DIR = HERE.parent
-SCHEMA = HERE.parent.parent / "schema" / "gisa-article-1.schema.json"
+OUT_DIR = HERE.parent / "articles"
+SCHEMA = HERE.parent / "schema" / "gisa-article-1.schema.json"
 FORMAT = "gisa-article/1"
 
 KIND_BY_PREFIX = {"q": "quote", "f": "figure", "e": "entity", "c": "caption"}
