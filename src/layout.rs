@@ -521,9 +521,9 @@ impl DocLayout {
                 out.push(VLine { role: Role::FrameBottom, ..empty(r.end) });
             }
         }
-        if !last && !(r.is_empty() && self.blocks[i] == Block::Text) {
-            out.push(empty(r.end));
-        } else if r.is_empty() && !last && out.is_empty() {
+        // a blank line between paragraphs; an empty paragraph is a blank line already
+        let blank_para = r.is_empty() && self.blocks[i] == Block::Text;
+        if !(last || blank_para) {
             out.push(empty(r.end));
         }
         out
@@ -717,11 +717,35 @@ pub fn runs(text: &str, range: Range<usize>, anns: &[Annotation], index: &SpanIn
         }
         return out;
     }
+    // Edges of the candidates inside the range, in order: the stack can only change at a
+    // grapheme that contains (or starts after) one of them.
+    let mut edges: Vec<usize> = cands
+        .iter()
+        .flat_map(|&i| [anns[i as usize].start, anns[i as usize].end])
+        .filter(|&e| e > range.start && e < range.end)
+        .collect();
+    edges.sort_unstable();
+    edges.dedup();
+    let mut next_edge = 0usize;
     let seg = &text[range.clone()];
     let mut stack: Vec<u32> = Vec::new();
+    // `recheck`: an edge fell strictly inside the previous grapheme, so the next one may differ
+    let mut recheck = true;
     for (o, g) in graphemes(seg) {
         let gs = range.start + o;
         let ge = gs + g.len();
+        let changed = recheck || (next_edge < edges.len() && edges[next_edge] < ge);
+        if !changed {
+            if let Some(r) = out.last_mut() {
+                r.end = ge;
+            }
+            continue;
+        }
+        recheck = false;
+        while next_edge < edges.len() && edges[next_edge] < ge {
+            recheck |= edges[next_edge] > gs;
+            next_edge += 1;
+        }
         stack.clear();
         stack.extend(cands.iter().copied().filter(|&i| {
             let a = &anns[i as usize];

@@ -127,7 +127,7 @@ pub fn print_article(article: &Article, opts: PrintOptions, out: &mut dyn Write)
                     buf.push_str(fr[5]);
                 }
                 Role::Text | Role::Framed => {
-                    let framed = vl.role == Role::Framed && width >= 2 * FRAME_INSET + 1;
+                    let framed = vl.role == Role::Framed && width > 2 * FRAME_INSET;
                     if framed {
                         buf.push_str(fr[3]);
                         buf.push(' ');
