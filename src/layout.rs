@@ -500,7 +500,8 @@ impl DocLayout {
         self.cache[i].as_deref().unwrap_or(&[])
     }
 
-    fn lay_out_para(&self, text: &str, i: usize) -> Vec<VLine> {
+    /// Lays out paragraph `i` without touching the cache (for one-pass output such as `print`).
+    pub fn lay_out_para(&self, text: &str, i: usize) -> Vec<VLine> {
         let r = self.paras[i].clone();
         let last = i + 1 == self.paras.len();
         let mut out = Vec::new();
