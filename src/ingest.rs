@@ -60,6 +60,20 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Records a problem for every article whose id an earlier article of the file already has.
+    pub fn check_duplicate_ids(&mut self) {
+        let mut seen = rustc_hash::FxHashSet::default();
+        for (i, a) in self.articles.iter().enumerate() {
+            if !seen.insert(a.id.as_str()) {
+                self.problems.push(Problem {
+                    article: a.id.clone(),
+                    annotation: None,
+                    message: format!("article {} of the file repeats the id \"{}\"", i + 1, a.id),
+                });
+            }
+        }
+    }
+
     /// Every problem: file-level first, then each article's.
     pub fn all_problems(&self) -> impl Iterator<Item = &Problem> {
         self.problems.iter().chain(self.articles.iter().flat_map(|a| a.problems.iter()))
@@ -197,6 +211,7 @@ pub fn load_native_json(name: &str, text: &str) -> Result<Loaded, LoadError> {
             loaded.articles.push(a);
         }
     }
+    loaded.check_duplicate_ids();
     Ok(loaded)
 }
 
@@ -233,11 +248,17 @@ pub fn load_native_jsonl(name: &str, text: &str) -> Result<Loaded, LoadError> {
         let first = loaded.problems.first().map(|p| p.message.clone()).unwrap_or_else(|| "no article".into());
         return Err(LoadError::new(name, "", format!("no usable article: {first}")));
     }
+    loaded.check_duplicate_ids();
     Ok(loaded)
 }
 
 fn meta_string(obj: &mut Map<String, Value>, key: &str) -> String {
     match obj.get(key) {
+        Some(Value::String(s)) if key == "id" => {
+            let s = s.clone();
+            obj.remove(key);
+            s
+        }
         Some(Value::String(s)) => {
             let s = clean_line(s);
             obj.remove(key);
@@ -510,11 +531,32 @@ pub(crate) fn parse_annotation(mut o: RawObj, index: usize) -> ParsedAnn {
         a.approx = Some(*b);
         o.remove("approx");
     }
-    a.bound = take_string(o, "bound");
+    if matches!(o.get("bound"), Some(Value::String(b)) if b == "min" || b == "max") {
+        a.bound = take_string(o, "bound");
+    }
     a.layer = take_string(o, "layer").unwrap_or_default();
     if let Some(st) = o.get("status").and_then(Value::as_str).and_then(ReviewStatus::parse) {
         a.status = st;
         o.remove("status");
+    }
+    // known fields left over have the wrong type: kept (written back on export) and reported
+    for (key, expected) in [
+        ("id", "a string"),
+        ("label", "a string"),
+        ("text", "a string"),
+        ("speaker", "an annotation id (string)"),
+        ("speaker_text", "a string"),
+        ("canonical", "a string"),
+        ("value", "a number"),
+        ("unit", "a string"),
+        ("approx", "true or false"),
+        ("bound", "\"min\" or \"max\""),
+        ("layer", "a string"),
+        ("status", "one of unreviewed, accepted, rejected, modified"),
+    ] {
+        if let Some(v) = o.get(key) {
+            msgs.push(format!("{key} should be {expected}, found {v}; kept as written"));
+        }
     }
     a.extra = std::mem::take(o).into_map();
     ParsedAnn { ann: a, start: s, end: e, raw_start, raw_end, bad, msgs }
@@ -532,9 +574,12 @@ pub fn validate(article: &mut Article) {
     }
     let ids = seen;
     let mut dangling = vec![false; article.annotations.len()];
+    let entities: rustc_hash::FxHashSet<&str> =
+        article.annotations.iter().filter(|a| a.kind == Kind::Entity).map(|a| a.id.as_str()).collect();
     for (i, a) in article.annotations.iter().enumerate() {
-        dangling[i] = a.speaker.as_deref().is_some_and(|sp| !ids.contains(sp));
+        dangling[i] = a.speaker.as_deref().is_some_and(|sp| !ids.contains(sp) || !entities.contains(sp));
     }
+    drop(entities);
     drop(ids);
     for (i, a) in article.annotations.iter_mut().enumerate() {
         if let Some(claimed) = &a.text {
@@ -566,7 +611,7 @@ pub fn validate(article: &mut Article) {
                 article.problems.push(Problem {
                     article: article.id.clone(),
                     annotation: Some(a.id.clone()),
-                    message: format!("speaker \"{sp}\" is no annotation of this article"),
+                    message: format!("speaker \"{sp}\" is no entity annotation of this article"),
                 });
             }
         }

@@ -82,8 +82,13 @@ pub fn fit(s: &str, width: usize, ambiwide: bool) -> String {
 pub fn print_article(article: &Article, opts: PrintOptions, out: &mut dyn Write) -> io::Result<()> {
     let width = opts.width.max(1);
     let text = &article.text;
-    if !article.title.is_empty() {
-        let t = fit(&article.title, width, opts.ambiwide);
+    // the title wraps like the text (never cut in the middle of a word)
+    let title = &article.title;
+    for l in layout::wrap_paragraph(title, 0..title.len(), Options { width, ambiwide: opts.ambiwide }) {
+        let t = if l.placeholder { PLACEHOLDER } else { &title[l.start..l.end] };
+        if title.is_empty() {
+            break;
+        }
         if opts.color {
             writeln!(out, "\x1b[1m{t}\x1b[0m")?;
         } else {
@@ -258,12 +263,22 @@ mod tests {
     }
 
     #[test]
+    fn long_titles_wrap_between_words() {
+        let mut a = Article::from_text("t", "본문");
+        a.title = "야시장 첫 주말 방문객 북적… “내년엔 더 크게”".into();
+        let s = print_to_string(&a, PrintOptions { width: 16, color: false, ambiwide: false });
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(&lines[..3], ["야시장 첫 주말", "방문객 북적…", "“내년엔 더 크게”"]);
+    }
+
+    #[test]
     fn captions_are_framed() {
         let mut a = Article::from_text("t", "본문입니다.\n(사진=연합)");
         let s = a.text.find('(').unwrap();
         a.annotations.push(Annotation::new("c", Kind::Caption, "CAPTION", s, a.text.len()));
         let out = print_to_string(&a, PrintOptions { width: 20, color: false, ambiwide: false });
         let lines: Vec<&str> = out.lines().collect();
+        assert!(!lines.is_empty());
         assert!(lines.iter().any(|l| l.starts_with('┌') && l.ends_with('┐')), "{out}");
         assert!(lines.iter().any(|l| l.starts_with("│ (사진=연합)") && l.ends_with('│')), "{out}");
         for l in &lines {
