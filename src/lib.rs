@@ -11,7 +11,7 @@
 //! | [`ingest`] | decoding files, the native `gisa-article/1` format, validation |
 //! | [`layout`] | grapheme widths, keep-all wrapping with kinsoku, lazy cached layout, highlight runs |
 //! | [`print`] | `gisa print`: the article as wrapped, ANSI-styled text |
-//! | [`samples`] | sample articles embedded in the binary |
+//! | [`samples`] | the sample articles of `assets/articles/`, embedded (`SAMPLES`) |
 //!
 //! Offsets: Unicode code points at the edges (files), bytes inside (`Annotation::start/end`),
 //! converted once at ingest.

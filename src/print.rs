@@ -82,8 +82,13 @@ pub fn fit(s: &str, width: usize, ambiwide: bool) -> String {
 pub fn print_article(article: &Article, opts: PrintOptions, out: &mut dyn Write) -> io::Result<()> {
     let width = opts.width.max(1);
     let text = &article.text;
-    if !article.title.is_empty() {
-        let t = fit(&article.title, width, opts.ambiwide);
+    // the title wraps like the text (never cut in the middle of a word)
+    let title = &article.title;
+    for l in layout::wrap_paragraph(title, 0..title.len(), Options { width, ambiwide: opts.ambiwide }) {
+        let t = if l.placeholder { PLACEHOLDER } else { &title[l.start..l.end] };
+        if title.is_empty() {
+            break;
+        }
         if opts.color {
             writeln!(out, "\x1b[1m{t}\x1b[0m")?;
         } else {
@@ -105,51 +110,97 @@ pub fn print_article(article: &Article, opts: PrintOptions, out: &mut dyn Write)
     if !article.title.is_empty() || !meta.is_empty() || !article.annotations.is_empty() {
         writeln!(out)?;
     }
-    let mut lay = DocLayout::new(article, Options { width, ambiwide: opts.ambiwide });
+    let lay = DocLayout::new(article, Options { width, ambiwide: opts.ambiwide });
     let index = SpanIndex::new(&article.annotations);
-    let fr = frame(opts.ambiwide);
-    let mut buf = String::with_capacity(4 * width + 64);
-    let inner = width.saturating_sub(2 * FRAME_INSET);
-    for p in 0..lay.paragraphs().len() {
-        for vl in lay.para_lines(text, p).to_vec() {
-            buf.clear();
-            match vl.role {
-                Role::Gap => {}
-                Role::FrameTop | Role::FrameBottom if width < 2 * FRAME_INSET + 1 => {}
-                Role::FrameTop => {
-                    buf.push_str(fr[0]);
-                    buf.push_str(&fr[1].repeat(width - 2));
-                    buf.push_str(fr[2]);
-                }
-                Role::FrameBottom => {
-                    buf.push_str(fr[4]);
-                    buf.push_str(&fr[1].repeat(width - 2));
-                    buf.push_str(fr[5]);
-                }
-                Role::Text | Role::Framed => {
-                    let framed = vl.role == Role::Framed && width >= 2 * FRAME_INSET + 1;
-                    if framed {
-                        buf.push_str(fr[3]);
-                        buf.push(' ');
-                    }
-                    if vl.line.placeholder {
-                        buf.push_str(PLACEHOLDER);
-                    } else {
-                        push_runs(&mut buf, article, &index, vl.line.start..vl.line.end, opts.color);
-                    }
-                    if framed {
-                        let pad = inner.saturating_sub(vl.line.width);
-                        buf.extend(std::iter::repeat_n(' ', pad));
-                        buf.push(' ');
-                        buf.push_str(fr[3]);
-                    }
-                }
+    let n = lay.paragraphs().len();
+    // Paragraphs are independent: large articles are rendered in chunks on all cores and
+    // written in order. Small ones stay on this thread.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || text.len() < (1 << 20) {
+        let mut buf = String::with_capacity(1 << 16);
+        for p in 0..n {
+            render_para(article, &lay, &index, p, opts, &mut buf);
+            if buf.len() >= 1 << 16 {
+                out.write_all(buf.as_bytes())?;
+                buf.clear();
             }
-            buf.push('\n');
-            out.write_all(buf.as_bytes())?;
+        }
+        return out.write_all(buf.as_bytes());
+    }
+    // chunks of about 256 KiB of text each
+    let mut chunks: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    for p in 0..n {
+        let r = &lay.paragraphs()[p];
+        if r.end - lay.paragraphs()[start].start >= 1 << 18 || p + 1 == n {
+            chunks.push(start..p + 1);
+            start = p + 1;
+        }
+    }
+    for batch in chunks.chunks(threads) {
+        let outputs: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|range| {
+                    let (lay, index) = (&lay, &index);
+                    s.spawn(move || {
+                        let mut buf = String::with_capacity(1 << 19);
+                        for p in range.clone() {
+                            render_para(article, lay, index, p, opts, &mut buf);
+                        }
+                        buf
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        for o in outputs {
+            out.write_all(o.as_bytes())?;
         }
     }
     Ok(())
+}
+
+/// Appends the lines of paragraph `p` to `buf`.
+fn render_para(article: &Article, lay: &DocLayout, index: &SpanIndex, p: usize, opts: PrintOptions, buf: &mut String) {
+    let width = opts.width.max(1);
+    let fr = frame(opts.ambiwide);
+    let inner = width.saturating_sub(2 * FRAME_INSET);
+    for vl in lay.lay_out_para(&article.text, p) {
+        match vl.role {
+            Role::Gap => {}
+            Role::FrameTop | Role::FrameBottom if width <= 2 * FRAME_INSET => {}
+            Role::FrameTop => {
+                buf.push_str(fr[0]);
+                buf.push_str(&fr[1].repeat(width - 2));
+                buf.push_str(fr[2]);
+            }
+            Role::FrameBottom => {
+                buf.push_str(fr[4]);
+                buf.push_str(&fr[1].repeat(width - 2));
+                buf.push_str(fr[5]);
+            }
+            Role::Text | Role::Framed => {
+                let framed = vl.role == Role::Framed && width > 2 * FRAME_INSET;
+                if framed {
+                    buf.push_str(fr[3]);
+                    buf.push(' ');
+                }
+                if vl.line.placeholder {
+                    buf.push_str(PLACEHOLDER);
+                } else {
+                    push_runs(buf, article, index, vl.line.start..vl.line.end, opts.color);
+                }
+                if framed {
+                    let pad = inner.saturating_sub(vl.line.width);
+                    buf.extend(std::iter::repeat_n(' ', pad));
+                    buf.push(' ');
+                    buf.push_str(fr[3]);
+                }
+            }
+        }
+        buf.push('\n');
+    }
 }
 
 /// Appends the text of `range` with highlight escapes (or plain), skipping zero-width hints.
@@ -212,12 +263,22 @@ mod tests {
     }
 
     #[test]
+    fn long_titles_wrap_between_words() {
+        let mut a = Article::from_text("t", "본문");
+        a.title = "야시장 첫 주말 방문객 북적… “내년엔 더 크게”".into();
+        let s = print_to_string(&a, PrintOptions { width: 16, color: false, ambiwide: false });
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(&lines[..3], ["야시장 첫 주말", "방문객 북적…", "“내년엔 더 크게”"]);
+    }
+
+    #[test]
     fn captions_are_framed() {
         let mut a = Article::from_text("t", "본문입니다.\n(사진=연합)");
         let s = a.text.find('(').unwrap();
         a.annotations.push(Annotation::new("c", Kind::Caption, "CAPTION", s, a.text.len()));
         let out = print_to_string(&a, PrintOptions { width: 20, color: false, ambiwide: false });
         let lines: Vec<&str> = out.lines().collect();
+        assert!(!lines.is_empty());
         assert!(lines.iter().any(|l| l.starts_with('┌') && l.ends_with('┐')), "{out}");
         assert!(lines.iter().any(|l| l.starts_with("│ (사진=연합)") && l.ends_with('│')), "{out}");
         for l in &lines {

@@ -233,3 +233,33 @@ fn two_hundred_thousand_annotations_check_clean() {
     let o = text(&out.stdout);
     assert_eq!(o.matches("\u{1b}[1;36m가나다").count(), n);
 }
+
+#[test]
+fn wrongly_typed_fields_and_repeated_articles_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = r#"[{"id": "x", "format": 5, "text": "가나다 라마",
+        "annotations": [
+          {"id": true, "kind": "figure", "start": 0, "end": 1, "value": "1200", "approx": "yes", "bound": "about"},
+          {"id": "f", "kind": "figure", "start": 0, "end": 1, "status": "maybe", "label": 7},
+          {"id": "q", "kind": "quote", "start": 0, "end": 3, "speaker": "f"},
+          "not an annotation"]},
+        {"id": "x", "text": "둘째"}]"#;
+    let p = write(dir.path(), "typed.json", body.as_bytes());
+    let out = gisa(&["check", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let msg = text(&out.stdout);
+    for what in [
+        "format is 5",
+        "id should be a string, found true",
+        "value should be a number, found \"1200\"",
+        "approx should be true or false",
+        "bound should be \"min\" or \"max\"",
+        "status should be one of",
+        "label should be a string, found 7",
+        "speaker \"f\" is no entity annotation",
+        "annotation 4 is not an object",
+        "repeats the id \"x\"",
+    ] {
+        assert!(msg.contains(what), "expected {what:?} in\n{msg}");
+    }
+}

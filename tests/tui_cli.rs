@@ -29,7 +29,7 @@ fn no_path_and_no_terminal_prints_the_samples() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     for (name, content) in gisa::samples::SAMPLES {
-        let loaded = gisa::ingest::load_native_json(name, content).unwrap();
+        let loaded = gisa::samples::load(name, content).unwrap();
         for a in &loaded.articles {
             assert!(text.contains(&a.title), "{} missing from:\n{text}", a.title);
         }

@@ -147,6 +147,12 @@ pub fn normalised(f: &Annotation) -> String {
         Some("max") => s.push_str("<="),
         _ => {}
     }
+    if f.unit.as_deref() == Some("date") {
+        if let Some(d) = f.value.and_then(format_date) {
+            s.push_str(&d);
+            return s;
+        }
+    }
     match f.value {
         Some(v) => s.push_str(&format_value(v)),
         None => s.push('?'),
@@ -156,6 +162,21 @@ pub fn normalised(f: &Annotation) -> String {
         s.push_str(u);
     }
     s
+}
+
+/// A date figure's value (YYYYMMDD, `00` for a month or day not given) as `2025-07-24`,
+/// `2026-03` or `2030`.
+pub fn format_date(v: f64) -> Option<String> {
+    if v.fract() != 0.0 || !(0.0..=99_999_999.0).contains(&v) {
+        return None;
+    }
+    let n = v as u32;
+    let (y, m, d) = (n / 10_000, n / 100 % 100, n % 100);
+    Some(match (m, d) {
+        (0, _) => format!("{y:04}"),
+        (_, 0) => format!("{y:04}-{m:02}"),
+        _ => format!("{y:04}-{m:02}-{d:02}"),
+    })
 }
 
 /// A number with thousands separators when it is whole, else up to six decimals.
@@ -202,6 +223,16 @@ mod tests {
         f.bound = None;
         f.approx = Some(true);
         assert_eq!(normalised(&f), "~3,000 KRW");
+        f.unit = Some("date".into());
+        f.value = Some(20_250_800.0);
+        assert_eq!(normalised(&f), "~2025-08");
+        f.approx = None;
+        f.value = Some(20_250_724.0);
+        assert_eq!(normalised(&f), "2025-07-24");
+        f.value = Some(20_300_000.0);
+        assert_eq!(normalised(&f), "2030");
+        f.value = Some(2.5);
+        assert_eq!(normalised(&f), "2.5 date", "not a YYYYMMDD value: shown as given");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use gisa::ingest::{load_native_file, load_native_json, Loaded};
+use gisa::ingest::{load_native_file, Loaded};
 use gisa::layout::{grapheme_width, graphemes};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::{Buffer, CellDiffOption, CellWidth};
@@ -23,7 +23,10 @@ fn fixture(name: &str) -> (String, Loaded) {
 }
 
 fn samples() -> Vec<(String, Loaded)> {
-    gisa::samples::SAMPLES.iter().map(|(n, c)| (n.to_string(), load_native_json(n, c).expect("sample loads"))).collect()
+    gisa::samples::SAMPLES
+        .iter()
+        .map(|(n, c)| (n.to_string(), gisa::samples::load(n, c).expect("sample loads")))
+        .collect()
 }
 
 fn new_app(files: Vec<(String, Loaded)>, ambiwide: bool) -> App {
@@ -376,6 +379,16 @@ fn borders_hold_and_terminal_matches_buffer_at_many_widths_ambiwide() {
         for h in [7, 12, 30] {
             let mut app = new_app(vec![fixture("cjk.json"), fixture("article.json")], true);
             check_frames(&mut app, w, h, STEPS);
+        }
+    }
+}
+
+#[test]
+fn borders_hold_on_the_bundled_samples() {
+    for amb in [false, true] {
+        for (w, h) in [(20, 7), (41, 12), (63, 20), (80, 24), (100, 30), (117, 33)] {
+            let mut app = new_app(samples(), amb);
+            check_frames(&mut app, w, h, &["", "n n", "]_a G", "]_a ]_q", "Tab j j", "[_a Space", "w", "Esc"]);
         }
     }
 }
