@@ -43,9 +43,13 @@ const TICK: Duration = Duration::from_millis(100);
 /// Restores the terminal: mouse capture off, main screen, cursor shown, raw mode off. Safe to
 /// call more than once and when the terminal was never set up.
 pub fn restore() {
-    let mut out = io::stdout();
-    let _ = execute!(out, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+    let _ = restore_screen(&mut io::stdout());
     let _ = disable_raw_mode();
+}
+
+/// Writes what gives the terminal back: mouse reporting off, the main screen, the cursor.
+fn restore_screen(out: &mut impl io::Write) -> io::Result<()> {
+    execute!(out, DisableMouseCapture, LeaveAlternateScreen, cursor::Show)
 }
 
 /// Restores the terminal when dropped: the error path and early returns.
@@ -125,4 +129,32 @@ fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App, 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restoring_leaves_the_alternate_screen_and_stops_mouse_reports() {
+        let mut out = Vec::new();
+        restore_screen(&mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.contains("\x1b[?1049l"), "leave the alternate screen: {s:?}");
+        assert!(s.contains("\x1b[?1000l") && s.contains("\x1b[?1006l"), "mouse reporting off: {s:?}");
+        assert!(s.contains("\x1b[?25h"), "cursor shown: {s:?}");
+    }
+
+    #[test]
+    fn mouse_events_convert() {
+        use ratatui::crossterm::event::KeyModifiers;
+        let ev = |kind| MouseEvent { kind, column: 3, row: 4, modifiers: KeyModifiers::NONE };
+        assert_eq!(
+            mouse_of(&ev(MouseEventKind::Down(MouseButton::Left))),
+            Some(Mouse { kind: MouseKind::Click, x: 3, y: 4 })
+        );
+        assert_eq!(mouse_of(&ev(MouseEventKind::ScrollDown)).map(|m| m.kind), Some(MouseKind::ScrollDown));
+        assert_eq!(mouse_of(&ev(MouseEventKind::Moved)), None);
+        assert_eq!(mouse_of(&ev(MouseEventKind::Down(MouseButton::Right))), None);
+    }
 }

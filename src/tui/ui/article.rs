@@ -89,3 +89,28 @@ fn line(app: &App, buf: &mut Buffer, x: u16, y: u16, right: u16, vl: &VLine) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gisa::ingest::Loaded;
+    use gisa::layout::{wrap_paragraph, Options};
+    use gisa::model::Article;
+    use ratatui::layout::Rect;
+
+    /// The text pane is at least 16 columns wide, so only `line` itself can be given a
+    /// grapheme wider than its room: the layout marks such a line, and the placeholder is drawn.
+    #[test]
+    fn a_grapheme_wider_than_the_line_draws_the_placeholder() {
+        let text = "가";
+        let a = Article::from_text("p", text);
+        let app = App::new(vec![("p".into(), Loaded { articles: vec![a], ..Default::default() })], &Default::default());
+        let lines = wrap_paragraph(text, 0..text.len(), Options::new(1));
+        assert!(lines[0].placeholder);
+        let vl = VLine { para: 0, role: Role::Text, line: lines[0] };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 3, 1));
+        line(&app, &mut buf, 0, 0, 1, &vl);
+        assert_eq!(buf[(0, 0)].symbol(), PLACEHOLDER);
+        assert_eq!(buf[(1, 0)].symbol(), " ", "nothing past the line's one cell");
+    }
+}

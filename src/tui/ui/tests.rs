@@ -428,19 +428,6 @@ fn zero_width_hints_are_never_drawn_and_wide_mode_reserves_two_cells() {
 }
 
 #[test]
-fn a_grapheme_wider_than_the_pane_shows_the_placeholder() {
-    // a 20-column terminal leaves 16 columns of text; a 4-cell old-Korean cluster still fits,
-    // so check the layout's placeholder path through a narrower text pane instead
-    let mut a = gisa::model::Article::from_text("p", "가나");
-    a.title = "t".into();
-    let mut app = App::new(vec![("p".into(), Loaded { articles: vec![a], ..Default::default() })], &Options::default());
-    app.resize(20, 7);
-    assert!(app.screen.usable);
-    let buf = screen(&mut app, 20, 7);
-    assert!(row_text(&buf, 1).contains("가나"));
-}
-
-#[test]
 fn focus_shows_a_pane_on_short_narrow_terminals() {
     let mut app = new_app(vec![fixture("article.json")], false);
     let _ = screen(&mut app, 40, 12);
