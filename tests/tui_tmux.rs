@@ -235,3 +235,29 @@ fn sigterm_and_ctrl_c_restore_the_terminal() {
     assert_eq!(t.display("ctrlc", "#{alternate_on}"), "0", "Ctrl-C: terminal restored");
     assert_eq!(t.display("ctrlc", "#{pane_dead_status}"), "0");
 }
+
+/// True while process `pid` exists and is not a zombie.
+fn alive(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next()) != Some("Z"),
+        Err(_) => false,
+    }
+}
+
+/// The terminal going away (the pane is killed: SIGHUP, then EIO on every read) ends the
+/// reader; it does not keep spinning.
+#[test]
+fn a_terminal_that_hangs_up_ends_the_reader() {
+    let t = Tmux::new("hangup");
+    let pid = start_direct(&t, "hup");
+    assert!(alive(&pid));
+    t.ok(&["kill-pane", "-t", "hup"]);
+    let start = Instant::now();
+    while alive(&pid) {
+        if start.elapsed() > WAIT {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            panic!("the reader (pid {pid}) kept running after its terminal hung up");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -10,7 +10,8 @@
 //!
 //! One synchronous loop ([`run`]): draw, wait for an event (or a signal), turn it into an
 //! action, update, repeat. The terminal is restored on every exit: `q`, Ctrl-C, SIGTERM,
-//! SIGHUP, an error, a panic.
+//! SIGHUP, an error, a panic. A small thread only watches for signals (see `watch_signals`):
+//! it never touches the state.
 
 pub mod action;
 pub mod app;
@@ -81,21 +82,51 @@ fn mouse_of(ev: &MouseEvent) -> Option<Mouse> {
     Some(Mouse { kind, x: ev.column, y: ev.row })
 }
 
+/// How long the loop gets to notice a signal before the watcher ends the process itself.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// Watches SIGTERM, SIGINT and SIGHUP on a thread: sets `stop`, which the loop checks between
+/// polls, and gives it [`GRACE`] to finish. When it does not (crossterm's reader spins forever
+/// on a terminal that hung up: `read` keeps failing with EIO inside `poll`), the watcher
+/// restores what it can and exits with 128 + the signal.
+fn watch_signals(stop: Arc<AtomicBool>, done: Arc<AtomicBool>) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            stop.store(true, Ordering::SeqCst);
+            let start = std::time::Instant::now();
+            while start.elapsed() < GRACE {
+                if done.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            restore();
+            std::process::exit(128 + sig);
+        }
+    });
+    Ok(())
+}
+
 /// Opens the reader on `files` (what loading each gave) and runs it until the user quits or a
 /// signal (SIGTERM, SIGINT, SIGHUP) arrives. The terminal is restored on return and on panic.
 pub fn run(files: Vec<(String, Loaded)>, opts: Options) -> io::Result<()> {
     let mut app = App::new(files, &opts);
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))?;
-    }
+    let done = Arc::new(AtomicBool::new(false));
+    watch_signals(Arc::clone(&stop), Arc::clone(&done))?;
     install_panic_hook();
-    let _guard = Guard;
-    enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, cursor::Hide)?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
-    event_loop(&mut terminal, &mut app, &stop)
+    let res = {
+        let _guard = Guard;
+        enable_raw_mode()?;
+        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, cursor::Hide)?;
+        let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        terminal.clear()?;
+        event_loop(&mut terminal, &mut app, &stop)
+    };
+    done.store(true, Ordering::SeqCst);
+    res
 }
 
 fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App, stop: &AtomicBool) -> io::Result<()> {
