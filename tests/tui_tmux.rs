@@ -86,6 +86,15 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.cmd(&["kill-server"]);
+        // the socket file outlives the server: remove it too (tmux's default place on Linux)
+        let uid = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.to_string()))
+            .and_then(|l| l.split_whitespace().nth(1).map(str::to_string));
+        if let Some(uid) = uid {
+            let dir = std::env::var("TMUX_TMPDIR").unwrap_or_else(|_| "/tmp".into());
+            let _ = std::fs::remove_file(format!("{dir}/tmux-{uid}/{}", self.sock));
+        }
     }
 }
 
