@@ -13,6 +13,7 @@
 //! | [`labels`] | mapping other tools' labels (OntoNotes, KLUE/NIKL, common names, user TOML) to kinds |
 //! | [`layout`] | grapheme widths, keep-all wrapping with kinsoku, lazy cached layout, highlight runs |
 //! | [`print`] | `gisa print`: the article as wrapped, ANSI-styled text |
+//! | [`samples`] | the sample articles of `assets/articles/`, embedded (`SAMPLES`) |
 //!
 //! Offsets: Unicode code points at the edges (files), bytes inside (`Annotation::start/end`),
 //! converted once at ingest.
@@ -27,3 +28,5 @@ pub mod labels;
 pub mod layout;
 pub mod model;
 pub mod offsets;
+pub mod print;
+pub mod samples;

@@ -132,14 +132,15 @@ fn leftover(b: &mut Map<String, Value>, x: &Annotation, consumed: &HashSet<&str>
 
 /// True when an importer would read a relation with this label between these kinds as a speaker.
 fn binds_as_speaker(label: &str, from: Kind, to: Kind) -> bool {
-    LabelMap::new().is_speaker_relation(label) && ((from == Kind::Quote) != (to == Kind::Quote))
+    LabelMap::new().is_speaker_relation(label)
+        && ((from == Kind::Quote && to == Kind::Entity) || (from == Kind::Entity && to == Kind::Quote))
 }
 
 /// Can the speaker of `x` be written as a relation to an annotation in `same_layer_ids`?
 fn speaker_target<'a>(x: &Annotation, article: &'a Article, same_layer: bool) -> Option<&'a Annotation> {
     let sp = x.speaker.as_ref()?;
     let s = article.annotation(sp)?;
-    (x.kind == Kind::Quote && s.kind != Kind::Quote && (!same_layer || s.layer == x.layer)).then_some(s)
+    (x.kind == Kind::Quote && s.kind == Kind::Entity && (!same_layer || s.layer == x.layer)).then_some(s)
 }
 
 // ---------------------------------------------------------------------------------------------

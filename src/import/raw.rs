@@ -452,9 +452,11 @@ pub(crate) fn merge_into(target: &mut Article, mut other: Article) {
     target.problems.append(&mut other.problems);
     target.annotations.append(&mut other.annotations);
     // speakers that point across the two parts resolve now
+    let entities: HashSet<String> =
+        target.annotations.iter().filter(|a| a.kind == Kind::Entity).map(|a| a.id.clone()).collect();
     let mut resolved: Vec<String> = Vec::new();
     for a in &mut target.annotations {
-        if a.flags.contains(&Flag::DanglingSpeaker) && a.speaker.as_ref().is_some_and(|s| taken.contains(s)) {
+        if a.flags.contains(&Flag::DanglingSpeaker) && a.speaker.as_ref().is_some_and(|s| entities.contains(s)) {
             a.flags.retain(|f| *f != Flag::DanglingSpeaker);
             resolved.push(a.id.clone());
         }
@@ -464,7 +466,7 @@ pub(crate) fn merge_into(target: &mut Article, mut other: Article) {
             !(p.annotation.as_ref().is_some_and(|a| resolved.contains(a)) && p.message.starts_with("speaker \""))
         });
     }
-    sort_annotations(&mut target.annotations);
+    target.sort_annotations();
 }
 
 /// `#N`, the id importers give spans that have none (faster than `format!`, which matters at
@@ -654,9 +656,9 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
         if let Ok(j) = r.to {
             if kinds.is_speaker(&r.label) {
                 let (f, t) = (anns[r.from].kind, anns[j].kind);
-                let pair = if f == Kind::Quote && t != Kind::Quote {
+                let pair = if f == Kind::Quote && t == Kind::Entity {
                     Some((r.from, j))
-                } else if t == Kind::Quote && f != Kind::Quote {
+                } else if t == Kind::Quote && f == Kind::Entity {
                     Some((j, r.from))
                 } else {
                     None
@@ -695,84 +697,9 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
         });
     }
     article.annotations = anns;
-    check(&mut article);
+    // the annotations are already in reading order: the sort in validate only checks that
+    crate::ingest::validate(&mut article);
     article
-}
-
-/// [`crate::ingest::validate`] without its per-annotation allocations (it clones every id into
-/// two hash sets): the same checks, flags, messages and order, then the same sort. Importing
-/// large corpora spends much of its time here otherwise. The test `check_is_validate` holds
-/// the two together.
-pub(crate) fn check(article: &mut Article) {
-    let n = article.annotations.len();
-    let mut dup = vec![false; n];
-    let mut dangling = vec![false; n];
-    {
-        let anns = &article.annotations;
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| anns[a].id.cmp(&anns[b].id).then(a.cmp(&b)));
-        for w in order.windows(2) {
-            if anns[w[0]].id == anns[w[1]].id {
-                dup[w[1]] = true;
-            }
-        }
-        for (i, a) in anns.iter().enumerate() {
-            if let Some(sp) = &a.speaker {
-                dangling[i] = order.binary_search_by(|&j| anns[j].id.as_str().cmp(sp.as_str())).is_err();
-            }
-        }
-    }
-    for (i, a) in article.annotations.iter_mut().enumerate() {
-        if let Some(claimed) = &a.text {
-            let actual = article.text.get(a.range()).unwrap_or("");
-            if claimed != actual && !a.flags.contains(&Flag::TextMismatch) {
-                a.flags.push(Flag::TextMismatch);
-                article.problems.push(Problem {
-                    article: article.id.clone(),
-                    annotation: Some(a.id.clone()),
-                    message: format!(
-                        "text {:?} does not match the span, which covers {:?}",
-                        anchor::short(claimed),
-                        anchor::short(actual)
-                    ),
-                });
-            }
-        }
-        if dup[i] {
-            a.flags.push(Flag::DuplicateId);
-            article.problems.push(Problem {
-                article: article.id.clone(),
-                annotation: Some(a.id.clone()),
-                message: format!("duplicate id \"{}\"", a.id),
-            });
-        }
-        if dangling[i] {
-            let sp = a.speaker.clone().unwrap_or_default();
-            a.flags.push(Flag::DanglingSpeaker);
-            article.problems.push(Problem {
-                article: article.id.clone(),
-                annotation: Some(a.id.clone()),
-                message: format!("speaker \"{sp}\" is no annotation of this article"),
-            });
-        }
-    }
-    sort_annotations(&mut article.annotations);
-}
-
-/// The order of [`Article::sort_annotations`] (start, longer first, id; stable), reached by
-/// sorting indices and moving each annotation once instead of moving them around in a merge
-/// sort (an annotation is a few hundred bytes).
-fn sort_annotations(anns: &mut Vec<Annotation>) {
-    let mut idx: Vec<usize> = (0..anns.len()).collect();
-    idx.sort_by(|&a, &b| {
-        let (x, y) = (&anns[a], &anns[b]);
-        x.start.cmp(&y.start).then(y.end.cmp(&x.end)).then_with(|| x.id.cmp(&y.id))
-    });
-    if idx.windows(2).all(|w| w[0] < w[1]) {
-        return;
-    }
-    let mut old: Vec<Option<Annotation>> = anns.drain(..).map(Some).collect();
-    anns.extend(idx.iter().filter_map(|&i| old[i].take()));
 }
 
 /// Reads an offset from a JSON value; `Err` says what is wrong with it.
@@ -1009,28 +936,6 @@ mod tests {
         for n in [0, 7, 10, 12345, usize::MAX] {
             assert_eq!(hash_id(n), format!("#{n}"));
         }
-    }
-
-    #[test]
-    fn check_is_validate() {
-        let v = serde_json::json!({"text": "가나다 라마바 사아자 차카타 파하", "annotations": [
-            {"id": "b", "start": 0, "end": 3, "text": "가나다"},
-            {"id": "a", "start": 4, "end": 7, "text": "틀림"},
-            {"id": "b", "start": 8, "end": 11, "kind": "quote", "speaker": "zz"},
-            {"id": "c", "start": 0, "end": 15, "kind": "quote", "speaker": "a", "text": "가나다 라마바 사아자 차카타 파하 너무 긴 주장 문장이 여기에 이어진다 정말로 길게 이어진다"},
-            {"id": "b", "start": 12, "end": 15, "speaker": "b"}]});
-        let a = crate::ingest::article_from_value(v, "#1").unwrap();
-        // strip what article_from_value's validate added, then run both
-        let mut base = a.clone();
-        base.problems.clear();
-        for x in &mut base.annotations {
-            x.flags.clear();
-        }
-        let (mut x, mut y) = (base.clone(), base);
-        crate::ingest::validate(&mut x);
-        check(&mut y);
-        assert_eq!(x, y);
-        assert_eq!(x.problems.len(), 5, "{:?}", x.problems);
     }
 
     proptest! {
