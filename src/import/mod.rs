@@ -312,8 +312,10 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
 
 /// Loads one file, or one brat pair given by either of its paths.
 ///
-/// `from` overrides detection. [`Format::Native`] goes to [`crate::ingest::load_native_file`].
-/// A plain `.txt` (no `.ann` beside it) is refused: see [`is_plain_text`].
+/// `from` overrides detection. [`Format::Native`] goes to [`crate::ingest::load_native_file`],
+/// and so does a file whose format cannot be told (its errors say what the bytes are: empty,
+/// binary, UTF-16, Latin-1, not JSON). A plain `.txt` (no `.ann` beside it) is refused: see
+/// [`is_plain_text`].
 pub fn load_path(path: &Path, from: Option<Format>, labels: &LabelMap) -> Result<Loaded, LoadError> {
     let name = path.display().to_string();
     let format = match from {
@@ -329,17 +331,12 @@ pub fn load_path(path: &Path, from: Option<Format>, labels: &LabelMap) -> Result
             if ext_of(path) == "ann" {
                 Format::Brat
             } else {
-                let head = read_head(path).map_err(|e| LoadError::new(&name, "", format!("cannot read: {e}")))?;
-                detect(path, &head).ok_or_else(|| {
-                    LoadError::new(
-                        &name,
-                        "",
-                        format!(
-                            "cannot tell the format of this file; name it with --from ({})",
-                            Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
-                        ),
-                    )
-                })?
+                // unreadable, empty, binary, UTF-16, not JSON: the native reader says which,
+                // precisely (and a file that is none of the formats gets its JSON errors)
+                match read_head(path) {
+                    Ok(head) => detect(path, &head).unwrap_or(Format::Native),
+                    Err(_) => Format::Native,
+                }
             }
         }
     };

@@ -44,7 +44,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
                 continue;
             }
         };
-        let place = format!("{name}: {}", r.place);
+        let place = r.place.clone();
         let fallback = format!("#{}", i + 1);
         let Value::Object(mut o) = r.value else {
             problems.push(Problem {

@@ -51,7 +51,11 @@ impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.head)?;
         if let Some(n) = self.line {
-            write!(f, ": line {n}")?;
+            if self.head.is_empty() {
+                write!(f, "line {n}")?;
+            } else {
+                write!(f, ": line {n}")?;
+            }
         }
         if let Some((w, n)) = &self.item {
             write!(f, ", {w}[{n}]")?;
@@ -772,19 +776,17 @@ pub(crate) fn records<'a, T: serde::de::DeserializeOwned>(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let jsonl = name.ends_with(".jsonl") || name.ends_with(".ndjson") || super::looks_jsonl(text.trim_start());
     if jsonl {
-        return Ok(Records::Lines { name, text, at: 0, base: 1, stream: None });
+        return Ok(Records::Lines { text, at: 0, base: 1, stream: None });
     }
     let value = crate::ingest::parse_json(name, text)?;
     Ok(match value {
         Value::Array(items) => Records::Items {
-            name,
             what,
             items: items.into_iter().enumerate(),
             lines: super::element_lines(text),
             t: std::marker::PhantomData,
         },
         v => Records::Items {
-            name,
             what,
             items: vec![v].into_iter().enumerate(),
             lines: Vec::new(),
@@ -798,8 +800,6 @@ pub(crate) enum Records<'a, T> {
     /// JSONL lines, read by one streaming deserializer (its buffers are reused from line to
     /// line); after a bad line, reading resumes on the next line.
     Lines {
-        /// File name for messages.
-        name: &'a str,
         /// The whole file.
         text: &'a str,
         /// Byte offset where `stream` started.
@@ -813,8 +813,6 @@ pub(crate) enum Records<'a, T> {
     },
     /// Elements of a JSON array (or one object).
     Items {
-        /// File name for messages.
-        name: &'a str,
         /// What an element is called in messages (`task`).
         what: &'a str,
         /// The elements.
@@ -842,7 +840,7 @@ impl<T: serde::de::DeserializeOwned> Iterator for Records<'_, T> {
 
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            Records::Lines { name, text, at, base, stream } => {
+            Records::Lines { text, at, base, stream } => {
                 if *at >= text.len() {
                     return None;
                 }
@@ -866,10 +864,10 @@ impl<T: serde::de::DeserializeOwned> Iterator for Records<'_, T> {
                         *base = n + 1;
                         *stream = None;
                         let message = if err_line == n {
-                            format!("{name}: line {n}, column {}: {}; line skipped", e.column(), serde_message(&e))
+                            format!("line {n}, column {}: {}; line skipped", e.column(), serde_message(&e))
                         } else {
                             format!(
-                                "{name}: line {n}: the record does not end on its line ({} at line {err_line}, column {}); line skipped",
+                                "line {n}: the record does not end on its line ({} at line {err_line}, column {}); line skipped",
                                 serde_message(&e),
                                 e.column()
                             )
@@ -878,7 +876,7 @@ impl<T: serde::de::DeserializeOwned> Iterator for Records<'_, T> {
                     }
                 }
             }
-            Records::Items { name, what, items, lines, .. } => {
+            Records::Items { what, items, lines, .. } => {
                 let (i, v) = items.next()?;
                 let place =
                     if lines.is_empty() && i == 0 { format!("{what} 1") } else { super::element_place(what, i, lines) };
@@ -887,7 +885,7 @@ impl<T: serde::de::DeserializeOwned> Iterator for Records<'_, T> {
                     Err(e) => Err(crate::model::Problem {
                         article: format!("#{}", i + 1),
                         annotation: None,
-                        message: format!("{name}: {place}: {}; skipped", serde_message(&e)),
+                        message: format!("{place}: {}; skipped", serde_message(&e)),
                     }),
                 })
             }
@@ -919,13 +917,13 @@ mod tests {
             .map(|r| r.map(|r| (r.place, r.value)).map_err(|p| p.message))
             .collect();
         assert_eq!(got[0], Ok(("line 1".into(), serde_json::json!({"a": 1}))));
-        assert_eq!(got[1], Err("x.jsonl: line 3, column 7: expected value (not valid JSON); line skipped".into()));
+        assert_eq!(got[1], Err("line 3, column 7: expected value (not valid JSON); line skipped".into()));
         assert_eq!(got[2], Ok(("line 4".into(), serde_json::json!({"a": 3}))));
         // a record may span lines (lenient), the place is where it starts
         assert_eq!(got[3], Ok(("line 5".into(), serde_json::json!({"a": 4}))));
         assert_eq!(
             got[4],
-            Err("x.jsonl: line 7: the record does not end on its line (EOF while parsing a list (not valid JSON) at line 9, column 0); line skipped".into())
+            Err("line 7: the record does not end on its line (EOF while parsing a list (not valid JSON) at line 9, column 0); line skipped".into())
         );
         assert_eq!(got[5], Ok(("line 8".into(), serde_json::json!({"a": 5}))));
         assert_eq!(got.len(), 6, "{got:?}");

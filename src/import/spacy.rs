@@ -38,7 +38,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
             problems.push(Problem {
                 article: fallback,
                 annotation: None,
-                message: format!("{name}: {}: expected a Doc object, found {}; skipped", r.place, json_kind(&r.value)),
+                message: format!("{}: expected a Doc object, found {}; skipped", r.place, json_kind(&r.value)),
             });
             continue;
         };
@@ -46,7 +46,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
             problems.push(Problem {
                 article: fallback,
                 annotation: None,
-                message: format!("{name}: {}: the doc has no \"text\"; skipped", r.place),
+                message: format!("{}: the doc has no \"text\"; skipped", r.place),
             });
             continue;
         };
@@ -60,7 +60,7 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
             Some(Value::Array(t)) => Some(token_bounds(&t)),
             _ => None,
         };
-        let place = |what: &str| format!("{name}: {}, {what}", r.place);
+        let place = |what: &str| format!("{}, {what}", r.place);
         if let Some(ents) = o.remove("ents") {
             match ents {
                 Value::Array(items) => {
