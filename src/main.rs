@@ -300,9 +300,11 @@ fn cmd_check(files: &[PathBuf]) -> ExitCode {
     let mut code = 0u8;
     let stdout = io::stdout();
     let mut out = stdout.lock();
+    let mut counts = gisa::import::Counts::default();
     for f in files {
         match load(f) {
             Ok(loaded) => {
+                counts.add(&loaded.articles);
                 for p in loaded.all_problems() {
                     let _ = writeln!(out, "{}: {}", f.display(), describe(p));
                     code = code.max(1);
@@ -313,6 +315,9 @@ fn cmd_check(files: &[PathBuf]) -> ExitCode {
                 code = 2;
             }
         }
+    }
+    if counts.repaired + counts.orphaned > 0 {
+        eprintln!("gisa: {} span(s) repaired, {} orphaned (listed above)", counts.repaired, counts.orphaned);
     }
     ExitCode::from(code)
 }

@@ -61,6 +61,7 @@ fn check_lists_repaired_and_orphaned_spans() {
     assert!(lines.iter().any(|l| l.ends_with(
         "news.json: article 102: annotation x1: task 2 (line 186), annotations[0], result[5]: \"기준금리\" is not at 5..9 (which holds \" \\\"올해\") nor anywhere else in the text; kept at 5..9, orphaned"
     )), "{lines:#?}");
+    assert_eq!(text(&out.stderr), "gisa: 5 span(s) repaired, 1 orphaned (listed above)\n");
     let out = gisa(&["check", fixture("malformed/lonely.ann").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stdout).contains("no lonely.txt beside it"), "{}", text(&out.stdout));

@@ -6,7 +6,10 @@
 //! - `"label": [[start, end, "LABEL"], …]` (current export),
 //! - `"labels": […]` (exports before 2021) and `"entities": [[s, e, "L"], …]` (0.x),
 //! - `"entities": [{"id", "label", "start_offset", "end_offset"}, …]` with
-//!   `"relations": [{"id", "from_id", "to_id", "type"}, …]` (relation labelling).
+//!   `"relations": [{"id", "from_id", "to_id", "type"}, …]` (relation labelling);
+//! - entity objects with `start`/`end`, a `text` (checked against the span) and a `labels` list
+//!   (the first is the label), which is also how Label Studio's JSON_MIN export looks (its
+//!   offsets are code points: where they differ from UTF-16 the spans are repaired by their text).
 //!
 //! A speaker-like relation between a quote and another span sets the quote's speaker; other
 //! relations go to `extra.relations` of their source span. The line's annotator (`annotator`,
@@ -128,12 +131,26 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
                     }
                     Entry::Object(mut e) => {
                         let own = id_string(e.get("id"));
-                        let label = match e.remove("label") {
+                        let mut label = match e.remove("label") {
                             Some(Value::String(s)) => s,
                             Some(Value::Number(n)) => n.to_string(),
                             _ => String::new(),
                         };
+                        // Label Studio's JSON_MIN export: {"start", "end", "text", "labels": [..]}
+                        if label.is_empty() {
+                            if let Some(Value::Array(l)) = e.get("labels") {
+                                if let Some(Value::String(first)) = l.first() {
+                                    label = first.clone();
+                                    if l.len() == 1 {
+                                        e.remove("labels");
+                                    }
+                                }
+                            }
+                        }
                         let mut s = RawSpan::new(own.clone().unwrap_or(gen), label, 0, 0, sp);
+                        if let Some(Value::String(c)) = e.remove("text") {
+                            s.claimed = Some(c);
+                        }
                         let (a, b) = if e.contains_key("start_offset") {
                             ("start_offset", "end_offset")
                         } else {
@@ -452,6 +469,18 @@ mod tests {
         let q = a.annotations.iter().find(|x| x.kind == Kind::Quote).unwrap();
         assert_eq!(q.speaker.as_deref(), Some("1-2"));
         assert_eq!(a.annotations.iter().map(|x| x.start).collect::<Vec<_>>(), vec![0, 0, 15], "reading order");
+    }
+
+    #[test]
+    fn label_studio_json_min_lines_are_read_and_verified() {
+        let t = r#"{"text": "😀 김하늘 회장", "label": [{"start": 2, "end": 5, "text": "김하늘", "labels": ["PER"]}]}"#;
+        let l = parse("m.jsonl", t, &LabelMap::new()).unwrap();
+        let a = &l.articles[0];
+        let x = &a.annotations[0];
+        assert_eq!((x.label.as_str(), a.span_text(x)), ("PER", "김하늘"));
+        // code points, not UTF-16: repaired by the text, and said so
+        assert!(x.flags.contains(&Flag::Repaired));
+        assert!(a.problems[0].message.contains("they do in code points"), "{:?}", a.problems);
     }
 
     #[test]

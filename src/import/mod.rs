@@ -460,6 +460,26 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<LoadError>) {
     }
 }
 
+/// How many spans importers repaired and could not place (for summaries: `gisa check`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Spans flagged [`Flag::Repaired`](crate::model::Flag::Repaired).
+    pub repaired: usize,
+    /// Spans flagged [`Flag::Orphaned`](crate::model::Flag::Orphaned).
+    pub orphaned: usize,
+}
+
+impl Counts {
+    /// Adds the flagged spans of `articles`.
+    pub fn add(&mut self, articles: &[Article]) {
+        use crate::model::Flag;
+        for x in articles.iter().flat_map(|a| &a.annotations) {
+            self.repaired += usize::from(x.flags.contains(&Flag::Repaired));
+            self.orphaned += usize::from(x.flags.contains(&Flag::Orphaned));
+        }
+    }
+}
+
 /// Why `convert` failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ConvertError {
