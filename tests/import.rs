@@ -501,3 +501,131 @@ fn convert_never_writes_over_its_input() {
     let e = convert(&b.join("news2.ann"), None, Format::Brat, Some(&b), &labels).unwrap_err();
     assert!(matches!(e, ConvertError::SameFile(_)), "{e}");
 }
+
+// ---------------------------------------------------------------- properties
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TEXT: &str = "🇰🇷 가온은행, 3200억 원\n\"좋다\"고 😀 말했다.\n\n사진=제공 é";
+    const KINDS: [&str; 4] = ["quote", "figure", "entity", "caption"];
+    const LABELS: [&str; 6] = ["PERSON", "QT", "GOV BODY", "인용", "", "Money Amount"];
+    const LAYERS: [&str; 3] = ["", "gold", "model v2"];
+    const STATUS: [&str; 4] = ["unreviewed", "accepted", "rejected", "modified"];
+    const RELS: [&str; 3] = ["Located", "Mentions", "Speaker"];
+
+    type Raw =
+        ((usize, usize), usize, usize, usize, usize, Option<i64>, usize, usize, Option<usize>, Option<(usize, usize)>);
+
+    fn raw_ann() -> impl Strategy<Value = Raw> {
+        let n = TEXT.chars().count();
+        (
+            (0..=n, 0..=n),
+            0..4usize,
+            0..LABELS.len(),
+            0..LAYERS.len(),
+            0..STATUS.len(),
+            proptest::option::of(-5i64..100_000),
+            0..4usize,
+            0..3usize,
+            proptest::option::of(0..8usize),
+            proptest::option::of((0..8usize, 0..RELS.len())),
+        )
+    }
+
+    fn build(raws: &[Raw]) -> Article {
+        let mut anns = Vec::new();
+        for (i, r) in raws.iter().enumerate() {
+            let ((a, b), kind, label, layer, status, value, attrs, notes, _, _) = *r;
+            let mut o = json!({"id": format!("a{i}"), "kind": KINDS[kind], "label": LABELS[label],
+                "start": a.min(b), "end": a.max(b), "layer": LAYERS[layer], "status": STATUS[status]});
+            if let Some(v) = value {
+                o["value"] = json!(v);
+                o["unit"] = json!("KRW");
+            }
+            match attrs {
+                1 => o["attributes"] = json!({"Verified": true}),
+                2 => o["attributes"] = json!({"Source": "공시 자료", "n": 3}),
+                3 => o["attributes"] = json!({"Source": "공시"}),
+                _ => {}
+            }
+            match notes {
+                1 => o["notes"] = json!(["확인 필요"]),
+                2 => o["notes"] = json!(["첫 줄\n둘째 줄"]),
+                _ => {}
+            }
+            anns.push(o);
+        }
+        // speakers (quote -> entity) and relations, by index
+        for (i, r) in raws.iter().enumerate() {
+            if let Some(j) = r.8 {
+                let j = j % raws.len();
+                if KINDS[r.1] == "quote" && KINDS[raws[j].1] == "entity" {
+                    anns[i]["speaker"] = json!(format!("a{j}"));
+                }
+            }
+            if let Some((j, l)) = r.9 {
+                anns[i]["relations"] = json!([{"to": format!("a{}", j % raws.len()), "label": RELS[l]}]);
+            }
+        }
+        let v = json!({"format": "gisa-article/1", "id": "rt-1", "title": "왕복", "source": "가상", "text": TEXT,
+            "extra_field": {"k": [1, 2]}, "annotations": anns});
+        article_from_value(v, "#1").unwrap()
+    }
+
+    proptest! {
+        /// Malformed input of any shape gives errors and problems, never a panic; whatever
+        /// loads has every span inside its text.
+        #[test]
+        fn readers_are_total(
+            json in r#"[\[\]{}:,"0-9a-z_\- 가😀\n]{0,120}"#,
+            keys in prop::collection::vec(prop::sample::select(vec![
+                r#"{"text": "가😀나 다", "label": [[0, 2, "X"], [5, 1, "Y"], ["a", 9, 3]]}"#,
+                r#"{"data": {"text": "가나"}, "annotations": [{"result": [{"id": "a", "type": "labels", "value": {"start": 9, "end": 1, "text": "나", "labels": []}}, {"from_id": "a", "to_id": "zz", "type": "relation"}]}]}"#,
+                r#"{"text": "가나", "spans": [{"start": 0, "end": 9, "token_start": 3, "token_end": 0}], "_input_hash": 1, "tokens": [{"start": 5}]}"#,
+                r#"{"text": "가나", "ents": [{"start": 1, "end": 0}], "spans": {"g": [[0, 1, "L"], "x"]}, "tokens": 3}"#,
+                r#"{"text": 5}"#, "[]", "{}", "[{}]", "null",
+            ]), 0..4),
+            ann in r"[TRAEN#*0-9 	;:a-z가
+    ]{0,80}",
+        ) {
+            let labels = LabelMap::new();
+            let mixed = format!("{}\n{}", keys.join("\n"), json);
+            for input in [json.as_str(), mixed.as_str()] {
+                for f in [Format::Native, Format::Spacy, Format::LabelStudio, Format::Doccano, Format::Prodigy, Format::Klue] {
+                    for name in ["x.json", "x.jsonl"] {
+                        if let Ok(l) = load_str(name, input, f, &labels) {
+                            for a in &l.articles {
+                                for x in &a.annotations {
+                                    prop_assert!(x.start <= x.end && a.text.get(x.range()).is_some());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let l = import::brat::load_strs("d", "d.ann", "가😀나 다\n라", &ann, &labels).unwrap();
+            for x in &l.articles[0].annotations {
+                prop_assert!(x.start <= x.end && l.articles[0].text.get(x.range()).is_some());
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// native -> X -> native keeps every span, label, layer, attribute and field.
+        #[test]
+        fn round_trips(raws in prop::collection::vec(raw_ann(), 0..8)) {
+            let orig = build(&raws);
+            prop_assume!(orig.problems.is_empty());
+            for (to, meta) in [(Format::Brat, false), (Format::Doccano, true), (Format::LabelStudio, true), (Format::Native, true)] {
+                let files = export(std::slice::from_ref(&orig), to).unwrap();
+                let back = reload(&files, to);
+                prop_assert_eq!(back.len(), 1, "{}", to);
+                assert_same(&orig, &back[0], meta);
+            }
+        }
+    }
+}

@@ -349,6 +349,15 @@ fn repair(text: &str, unit: Unit, sep: &str, t: &Target<'_>, idx: &Index, skel: 
     // reversed fragments are read the right way round, and noted
     let mut frags_in: Vec<(usize, usize)> = t.frags.iter().map(|&(a, b)| (a.min(b), a.max(b))).collect();
     frags_in.sort_unstable();
+    // overlapping fragments are one fragment
+    frags_in.dedup_by(|next, cur| {
+        if next.0 < cur.1 {
+            cur.1 = cur.1.max(next.1);
+            true
+        } else {
+            false
+        }
+    });
     let reversed = t.frags.iter().any(|&(a, b)| a > b);
     let convert = |u: Unit| -> Option<Vec<(usize, usize)>> {
         frags_in.iter().map(|&(a, b)| Some((idx.to_byte(text, u, a)?, idx.to_byte(text, u, b)?))).collect()
@@ -358,7 +367,7 @@ fn repair(text: &str, unit: Unit, sep: &str, t: &Target<'_>, idx: &Index, skel: 
     let unordered = !sorted(t.frags);
     if let Some(f) = &declared {
         if (reversed || unordered) && t.claimed.is_none_or(|c| compare(c, &covered(text, f, sep)).is_some()) {
-            let what = if reversed { "reversed" } else { "out of order" };
+            let what = if reversed { "reversed" } else { "out of order or overlapping" };
             return Placed {
                 frags: f.clone().into(),
                 outcome: Outcome::Repaired(format!("offsets {given} are {what}; read as {}", fmt_frags(&frags_in))),
@@ -595,6 +604,40 @@ mod tests {
         let p = place_all(text, Unit::CodePoint, " ", &[Target { frags: &f, claimed: Some("한국 정부") }]);
         assert!(matches!(&p[0].outcome, Outcome::Repaired(_)), "{:?}", p[0].outcome);
         assert_eq!(covered(text, &p[0].frags, "|"), "한국|정부");
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the offsets, unit and claim: no panic, every fragment inside the text on
+        /// char boundaries and in order; valid offsets covering their claim are kept as given.
+        #[test]
+        fn placing_is_total(
+            text in "[가-힣a-z 😀🇰🇷\u{1112}\u{1161}\n]{0,30}",
+            frags in prop::collection::vec((0usize..80, 0usize..80), 0..3),
+            unit in 0usize..3,
+            claim in prop::option::of("[가-힣a-z 😀]{0,6}"),
+            honest in any::<bool>(),
+        ) {
+            let unit = [Unit::CodePoint, Unit::Utf16, Unit::Byte][unit];
+            let honest_claim = if honest && frags.len() == 1 {
+                let (a, b) = frags[0];
+                let cps: Vec<char> = text.chars().collect();
+                (a <= b && b <= cps.len() && unit == Unit::CodePoint).then(|| cps[a..b].iter().collect::<String>())
+            } else {
+                None
+            };
+            let claimed = honest_claim.clone().or(claim);
+            let p = place_all(&text, unit, " ", &[Target { frags: &frags, claimed: claimed.as_deref() }]).pop().unwrap();
+            prop_assert!(!p.frags.is_empty());
+            for &(a, b) in p.frags.iter() {
+                prop_assert!(a <= b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b));
+            }
+            prop_assert!(p.frags.windows(2).all(|w| w[0].1 <= w[1].0));
+            if honest_claim.is_some() {
+                prop_assert_eq!(p.outcome, Outcome::Ok { loose: false });
+            }
+        }
     }
 
     #[test]

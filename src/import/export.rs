@@ -94,7 +94,8 @@ fn base_bag(x: &Annotation, article: &Article, exported_id: &str, written_label:
     if written_label != x.label {
         b.insert("label".into(), Value::String(x.label.clone()));
     }
-    if LabelMap::default_kind_of(&x.label) != x.kind {
+    // the importer infers the kind from the label it reads, which is the written one
+    if LabelMap::default_kind_of(written_label) != x.kind {
         b.insert("kind".into(), Value::String(x.kind.as_str().into()));
     }
     if x.status != ReviewStatus::Unreviewed {
@@ -306,6 +307,13 @@ fn brat_ann(a: &Article) -> String {
                 consumed.remove("fragments");
             } else {
                 bag.insert("contiguous".into(), Value::Bool(true));
+            }
+            let cover = (frags[0].0, frags[frags.len() - 1].1);
+            if cover != (x.start, x.end) {
+                // line breaks at the edges are outside every fragment: keep the true range
+                let mut r = [x.start, x.end];
+                offsets::from_bytes(&a.text, Unit::CodePoint, &mut r);
+                bag.insert("range".into(), json!(r));
             }
         }
         let mut cps: Vec<usize> = frags.iter().flat_map(|&(s, e)| [s, e]).collect();

@@ -600,7 +600,17 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
                 msgs.push((ai, format!("{}: {why}{m}", s.place)));
             }
         }
-        if let Some(bag) = bag {
+        if let Some(mut bag) = bag {
+            // the true range of a span brat had to cut at line breaks (code points)
+            if let Some(Value::Array(r)) = bag.remove("range") {
+                let mut o: Vec<usize> = r.iter().filter_map(|v| v.as_u64().map(|n| n as usize)).collect();
+                if o.len() == 2 && o[0] <= o[1] && offsets::to_bytes(&article.text, Unit::CodePoint, &mut o).is_ok() {
+                    a.start = o[0];
+                    a.end = o[1];
+                    // the tail text was the cut fragment's
+                    a.text = None;
+                }
+            }
             for m in apply_bag(&mut a, bag) {
                 msgs.push((ai, format!("{}: {m}", s.place)));
             }
