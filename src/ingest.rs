@@ -403,7 +403,8 @@ fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
     Ok(article)
 }
 
-fn json_type(v: &Value) -> &'static str {
+/// How a JSON value's type is named in messages ("a string", "an array", ...).
+pub(crate) fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -754,17 +754,7 @@ pub(crate) fn id_string(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// Where a JSON value's kind is named in messages.
-pub(crate) fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+pub(crate) use crate::ingest::json_type as json_kind;
 
 /// One record of a JSON / JSONL file: its value and where it is (`line 3`, `task 2 (line 9)`).
 pub(crate) struct Record<T = Value> {
