@@ -11,6 +11,8 @@
 //! | [`ingest`] | decoding files, the native `gisa-article/1` format, validation |
 //! | [`layout`] | grapheme widths, keep-all wrapping with kinsoku, lazy cached layout, highlight runs |
 //! | [`print`] | `gisa print`: the article as wrapped, ANSI-styled text |
+//! | [`extract`] | `gisa extract`: rule-based Korean quotes, figures, entities, captions from plain text |
+//! | [`score`] | precision/recall/F1 of predicted annotations against gold ones |
 //!
 //! Offsets: Unicode code points at the edges (files), bytes inside (`Annotation::start/end`),
 //! converted once at ingest.
@@ -19,7 +21,9 @@
 #![warn(missing_docs)]
 
 pub mod clean;
+pub mod extract;
 pub mod ingest;
 pub mod layout;
 pub mod model;
 pub mod offsets;
+pub mod score;

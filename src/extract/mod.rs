@@ -1,0 +1,373 @@
+//! `gisa extract`: a built-in, rule-based extractor for Korean news text (no model files, no
+//! network). It turns a plain article into an [`Article`] with four kinds of annotations, all in
+//! layer [`LAYER`]:
+//!
+//! - **quotes** (`QUOTE`) with the speaker entity (`speaker`) and the speaker phrase
+//!   (`speaker_text`), see [`quotes`];
+//! - **figures** (`MONEY`, `PERCENT`, `QUANTITY`, `DATE`, `DURATION`) with `value`, `unit`,
+//!   `approx`, `bound`, see [`figures`];
+//! - **entities** (`PERSON`, `ORG`, `LOC`, `PRODUCT`, `TERM`) with `canonical`, see [`entities`]
+//!   and the editable [`gazetteer`];
+//! - **captions** (`CAPTION`) over whole caption paragraphs, see [`captions`].
+//!
+//! The text is cleaned with [`crate::clean::clean`] (NFC, controls out), split into lines; the
+//! headline becomes the title, a date line (`입력 2025.03.14 10:32`) the publication date,
+//! boilerplate (bylines, e-mail, copyright, related-article lines) and the dateline byline
+//! (`(서울=연합뉴스) 홍길동 기자 = `) leave the text and are kept in `extra`. Relative dates resolve
+//! against [`ExtractOptions::published`], else the date line. Rules and examples:
+//! `korean-extraction.md`; annotation conventions: `tests/eval/README.md`.
+
+pub mod boilerplate;
+pub mod captions;
+pub mod dates;
+pub mod entities;
+pub mod figures;
+pub mod gazetteer;
+pub mod hangul;
+pub mod numerals;
+pub mod quotes;
+pub mod text;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+use crate::clean::clean;
+use crate::ingest::{self, LoadError, Loaded};
+use crate::model::{Annotation, Article, Kind};
+
+pub use dates::Ymd;
+pub use gazetteer::Gazetteer;
+
+/// The layer of every annotation the extractor makes.
+pub const LAYER: &str = "gisa-extract";
+
+/// Settings of one extraction.
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    /// The publication date relative dates resolve against (`--published`); when `None`, a date
+    /// line in the text is used, else relative dates stay unresolved.
+    pub published: Option<Ymd>,
+    /// The gazetteer (built-in lists, possibly extended by a user file).
+    pub gazetteer: Arc<Gazetteer>,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        ExtractOptions { published: None, gazetteer: Arc::new(Gazetteer::builtin()) }
+    }
+}
+
+impl ExtractOptions {
+    /// Options with a publication date given as `YYYY-MM-DD`.
+    pub fn with_published(date: &str) -> Result<ExtractOptions, String> {
+        let d = Ymd::parse(date).ok_or_else(|| format!("--published {date:?}: expected a date as YYYY-MM-DD"))?;
+        Ok(ExtractOptions { published: Some(d), ..Default::default() })
+    }
+
+    /// Adds a user gazetteer file to the lists (one-line error naming the file and line).
+    pub fn add_gazetteer_file(&mut self, path: &Path) -> Result<(), String> {
+        let mut g = (*self.gazetteer).clone();
+        g.extend_from_file(path).map_err(|e| e.to_string())?;
+        self.gazetteer = Arc::new(g);
+        Ok(())
+    }
+}
+
+/// The structure of a plain article: title, paragraphs, and what was left out.
+#[derive(Debug, Clone, Default)]
+struct Layout {
+    title: String,
+    tags: Vec<String>,
+    date_line: Option<Ymd>,
+    dateline: Option<String>,
+    boilerplate: Vec<String>,
+    text: String,
+    paras: Vec<Range<usize>>,
+}
+
+fn normalize_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut space = false;
+    for c in line.chars() {
+        if c == ' ' || c == '\u{00A0}' || c == '\u{3000}' || c == '\t' {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn layout(cleaned: &str) -> Layout {
+    let mut lay = Layout::default();
+    let mut body: Vec<String> = Vec::new();
+    for raw in cleaned.split('\n') {
+        let line = normalize_line(raw);
+        if line.is_empty() {
+            continue;
+        }
+        match boilerplate::classify(&line) {
+            boilerplate::Line::Body => body.push(line),
+            boilerplate::Line::Date(d) => {
+                lay.date_line.get_or_insert(d);
+                lay.boilerplate.push(line);
+            }
+            boilerplate::Line::Boilerplate(_) => lay.boilerplate.push(line),
+        }
+    }
+    if body.len() >= 2 && boilerplate::looks_like_headline(&body[0]) {
+        let (t, tags) = boilerplate::strip_tags(&body.remove(0));
+        lay.title = t;
+        lay.tags = tags;
+    }
+    for p in body.iter_mut().take(3) {
+        let n = boilerplate::dateline_prefix(p);
+        if n > 0 && n < p.len() {
+            lay.dateline = Some(p[..n].trim().to_string());
+            *p = p[n..].trim_start().to_string();
+            break;
+        }
+    }
+    let mut text = String::with_capacity(body.iter().map(|p| p.len() + 1).sum());
+    for (i, p) in body.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        let s = text.len();
+        text.push_str(p);
+        lay.paras.push(s..text.len());
+    }
+    lay.text = text;
+    lay
+}
+
+/// Extracts an annotated article from plain text (a `.txt` file's content).
+///
+/// The result has `id`, `title` (the headline, tags such as `[단독]` in `extra["tags"]`),
+/// `published` (the option, else the date line), the cleaned text and the annotations, and has
+/// been through [`ingest::validate`].
+pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article {
+    let (cleaned, _) = clean(raw_text);
+    let lay = layout(&cleaned);
+    let published = opts.published.or(lay.date_line);
+    let gaz = &*opts.gazetteer;
+    let text = lay.text.as_str();
+    let paras = &lay.paras;
+
+    // captions
+    let captions: Vec<Option<captions::Caption>> = paras
+        .iter()
+        .enumerate()
+        .map(|(i, r)| captions::caption(&text[r.clone()], i == 0 && !lay.title.is_empty()))
+        .collect();
+    let is_caption: Vec<bool> = captions.iter().map(Option::is_some).collect();
+
+    // figures, quote marks, tokens, entities
+    let mut figs = figures::scan(text, paras, published);
+    let marks = quotes::find_marks(text, paras, gaz);
+    let toks = text::tokenize(text, paras, &|w| gaz.known_word(w));
+    let fixed: Vec<(Range<usize>, &'static str)> = marks
+        .iter()
+        .filter(|q| q.kind != quotes::QKind::Quote)
+        .map(|q| (q.inner.clone(), if q.kind == quotes::QKind::Term { "TERM" } else { "PRODUCT" }))
+        .collect();
+    let fig_ranges: Vec<Range<usize>> = figs.iter().map(|f| f.start..f.end).collect();
+    let ents = entities::find(text, &toks, gaz, &fixed, &fig_ranges);
+    // numbers inside product names are no figures (가온 3, 이오 7)
+    figs.retain(|f| {
+        !fixed.iter().any(|(r, l)| *l == "PRODUCT" && r.start < f.end && f.start < r.end)
+            && !ents.iter().any(|e| e.label == "PRODUCT" && e.start < f.end && f.start < e.end)
+    });
+    let ctx = quotes::Ctx { text, paras, captions: &is_caption, toks: &toks, entities: &ents, figures: &figs, gaz };
+    let atts = quotes::attribute(&ctx, &marks);
+
+    // annotations
+    let mut anns: Vec<Annotation> = Vec::new();
+    let new = |id: String, kind: Kind, label: &str, r: Range<usize>| {
+        let mut a = Annotation::new(id, kind, label, r.start, r.end);
+        a.text = Some(text[r].to_string());
+        a.layer = LAYER.to_string();
+        a
+    };
+    // entities (with quote-decided terms and products), numbered in reading order
+    let mut all_ents: Vec<(Range<usize>, &'static str, String, Option<usize>)> =
+        ents.iter().enumerate().map(|(i, e)| (e.start..e.end, e.label, e.canonical.clone(), Some(i))).collect();
+    for (r, l) in &fixed {
+        if !ents.iter().any(|e| e.start == r.start && e.end == r.end) {
+            all_ents.push((r.clone(), l, text[r.clone()].to_string(), None));
+        }
+    }
+    all_ents.sort_by_key(|(r, ..)| (r.start, std::cmp::Reverse(r.end)));
+    let mut ent_id: Vec<Option<String>> = vec![None; ents.len()];
+    for (n, (r, label, canonical, src)) in all_ents.into_iter().enumerate() {
+        let id = format!("e{}", n + 1);
+        if let Some(i) = src {
+            ent_id[i] = Some(id.clone());
+        }
+        let mut a = new(id, Kind::Entity, label, r);
+        a.canonical = Some(canonical);
+        anns.push(a);
+    }
+    let mut qn = 0;
+    for (q, att) in marks.iter().zip(&atts) {
+        if q.kind != quotes::QKind::Quote || is_caption[q.para] {
+            continue;
+        }
+        qn += 1;
+        let mut a = new(format!("q{qn}"), Kind::Quote, "QUOTE", q.inner.clone());
+        a.speaker = att.entity.and_then(|e| ent_id[e].clone());
+        a.speaker_text = att.text.clone();
+        if att.carried {
+            a.extra.insert("carried".into(), Value::Bool(true));
+        }
+        anns.push(a);
+    }
+    for (n, f) in figs.iter().enumerate() {
+        let mut a = new(format!("f{}", n + 1), Kind::Figure, f.label, f.start..f.end);
+        a.value = f.value;
+        a.unit = f.unit.filter(|u| !u.is_empty()).map(str::to_string);
+        a.approx = Some(f.approx);
+        a.bound = f.bound.map(str::to_string);
+        if let Some(d) = &f.date {
+            a.extra.insert("date".into(), Value::String(d.clone()));
+        }
+        if let Some((lo, hi)) = f.range {
+            a.extra.insert("range".into(), json!([ingest::number(lo), ingest::number(hi)]));
+        }
+        anns.push(a);
+    }
+    let mut cn = 0;
+    for (i, c) in captions.iter().enumerate() {
+        if let Some(c) = c {
+            cn += 1;
+            let mut a = new(format!("c{cn}"), Kind::Caption, "CAPTION", paras[i].clone());
+            if let Some(cr) = &c.credit {
+                a.extra.insert("credit".into(), Value::String(cr.clone()));
+            }
+            if let Some(p) = &c.position {
+                a.extra.insert("position_marker".into(), Value::String(p.clone()));
+            }
+            anns.push(a);
+        }
+    }
+
+    let mut extra = Map::new();
+    if !lay.tags.is_empty() {
+        extra.insert("tags".into(), json!(lay.tags));
+    }
+    if let Some(d) = &lay.dateline {
+        extra.insert("dateline".into(), Value::String(d.clone()));
+    }
+    if !lay.boilerplate.is_empty() {
+        extra.insert("boilerplate".into(), json!(lay.boilerplate));
+    }
+    let mut article = Article {
+        id: id.to_string(),
+        title: lay.title,
+        published: published.map(|d| d.to_string()).unwrap_or_default(),
+        text: lay.text.clone(),
+        annotations: anns,
+        extra,
+        ..Default::default()
+    };
+    ingest::validate(&mut article);
+    article
+}
+
+/// Reads a plain-text article file and extracts it: the `.txt` loader of the reader and of
+/// `gisa print`. The article id is the file name without extension. Undecodable files (UTF-16,
+/// binary, Latin-1) give the same one-line errors as the native loader.
+pub fn load_txt(path: &Path, opts: &ExtractOptions) -> Result<Loaded, LoadError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadError::new(&name, "", format!("cannot read: {e}")))?;
+    let id = path.file_stem().map_or_else(|| "article".to_string(), |s| s.to_string_lossy().into_owned());
+    let mut loaded = load_txt_bytes(&name, &id, &bytes, opts)?;
+    loaded.path = path.to_path_buf();
+    Ok(loaded)
+}
+
+/// Like [`load_txt`] for bytes already read (standard input: `name` = `-`).
+pub fn load_txt_bytes(name: &str, id: &str, bytes: &[u8], opts: &ExtractOptions) -> Result<Loaded, LoadError> {
+    let text = ingest::decode(name, bytes)?;
+    let article = extract_text(id, text, opts);
+    Ok(Loaded { path: PathBuf::from(name), articles: vec![article], problems: Vec::new() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RAW: &str = "[단독] 한빛전자, 투자 확대\n입력 2025.03.14 10:32\n\n(서울=가상뉴스) 이수진 기자 = 한빛전자 김민수 대표는 14일 “올해 투자를 두 배로 늘리겠다”고 말했다.\n\n김 대표는 이날 ‘반도체 겨울론’을 일축했다.\n\n한빛전자 김민수 대표가 발언하고 있다. (사진=한빛전자 제공)\n\n이수진 기자 sujin@gasang.news\nⓒ 가상뉴스, 무단 전재 및 재배포 금지\n";
+
+    #[test]
+    fn whole_article() {
+        let a = extract_text("t1", RAW, &ExtractOptions::default());
+        assert_eq!(a.title, "한빛전자, 투자 확대");
+        assert_eq!(a.published, "2025-03-14");
+        assert!(a.text.starts_with("한빛전자 김민수 대표는 14일"), "{}", a.text);
+        assert_eq!(a.text.lines().count(), 3);
+        assert_eq!(a.extra["tags"], json!(["단독"]));
+        assert_eq!(a.extra["dateline"], json!("(서울=가상뉴스) 이수진 기자 ="));
+        assert_eq!(a.extra["boilerplate"].as_array().map(Vec::len), Some(3));
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        let find = |kind: Kind, s: &str| a.annotations.iter().find(|x| x.kind == kind && a.span_text(x) == s);
+        let q = find(Kind::Quote, "올해 투자를 두 배로 늘리겠다").expect("quote");
+        assert_eq!(a.speaker_name(q).as_deref(), Some("김민수"));
+        assert_eq!(q.layer, LAYER);
+        let f = find(Kind::Figure, "14일").expect("date");
+        assert_eq!(f.value, Some(20250314.0));
+        assert_eq!(find(Kind::Figure, "두 배").and_then(|x| x.value), Some(2.0));
+        assert_eq!(find(Kind::Entity, "반도체 겨울론").map(|x| x.label.as_str()), Some("TERM"));
+        let kim = find(Kind::Entity, "김").expect("surname reference");
+        assert_eq!(kim.canonical.as_deref(), Some("김민수"));
+        let c = a.annotations.iter().find(|x| x.kind == Kind::Caption).expect("caption");
+        assert_eq!(a.span_text(c), "한빛전자 김민수 대표가 발언하고 있다. (사진=한빛전자 제공)");
+        // every annotation's text is its span (validate found no mismatch) and offsets are bytes
+        for x in &a.annotations {
+            assert_eq!(x.text.as_deref(), Some(a.span_text(x)));
+        }
+    }
+
+    #[test]
+    fn published_option_wins_and_relative_dates_need_a_date() {
+        let opts = ExtractOptions::with_published("2025-01-01").unwrap();
+        let a = extract_text("t", "내년 예산이 늘었다.", &opts);
+        assert_eq!(a.annotations[0].value, Some(2026.0));
+        let a = extract_text("t", "내년 예산이 늘었다.", &ExtractOptions::default());
+        assert_eq!(a.annotations[0].value, None);
+        assert_eq!(a.annotations[0].extra["date"], json!("year+1"));
+        assert!(ExtractOptions::with_published("2025-13-01").is_err());
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        for s in
+            ["", "\n\n", "“", "”고 말했다", "‘’", "1,", "수", "3분의", "2대", "~5%", "\u{1b}[31m빨강", "가\u{0301}"]
+        {
+            let a = extract_text("x", s, &ExtractOptions::default());
+            for x in &a.annotations {
+                assert!(x.start <= x.end && x.end <= a.text.len());
+            }
+        }
+    }
+
+    #[test]
+    fn load_txt_reads_files_and_names_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("기사.txt");
+        std::fs::write(&p, RAW).unwrap();
+        let l = load_txt(&p, &ExtractOptions::default()).unwrap();
+        assert_eq!(l.articles[0].id, "기사");
+        let bad = dir.path().join("bad.txt");
+        std::fs::write(&bad, b"\xFF\xFEa\x00").unwrap();
+        let e = load_txt(&bad, &ExtractOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("UTF-16"), "{e}");
+    }
+}
