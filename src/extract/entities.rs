@@ -148,10 +148,13 @@ impl<'a> St<'a> {
         if n != w.chars().count() || !(min_syl..=4).contains(&n) || self.common(w) || self.gaz.names.contains_key(w) {
             return false;
         }
-        let mut cs = w.chars();
-        let first: String = cs.next().map(String::from).unwrap_or_default();
+        let first: String = w.chars().take(1).collect();
         let two: String = w.chars().take(2).collect();
-        (n >= 3 && self.gaz.surnames.contains(two.as_str())) || self.gaz.surnames.contains(first.as_str())
+        // four syllables only with a two-syllable surname (남궁민수); 동방조선 is no name
+        if n == 4 {
+            return self.gaz.surnames.contains(two.as_str());
+        }
+        (n == 3 && self.gaz.surnames.contains(two.as_str())) || self.gaz.surnames.contains(first.as_str())
     }
 
     fn name_token_ok(&self, i: usize) -> bool {
@@ -204,19 +207,56 @@ impl<'a> St<'a> {
     }
 }
 
-/// The title a token is, and where its glued place prefix ends (`의성군수`: prefix `의성`).
-fn role_of(st: &St, i: usize) -> Option<(String, Option<usize>)> {
+/// A title glued to the word before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Glued {
+    /// A place: `의성군수` (의성 + 군수).
+    Place(usize),
+    /// An organisation: `한국인구학회장` (한국인구학회 + 장), `금융감독원장`.
+    Org(usize),
+    /// A department or anything else: `인구동향과장`.
+    Other,
+}
+
+/// Titles that may carry a department glued before them (`인구동향과장`, `홍보팀장`).
+const DEPARTMENT_TITLES: &[&str] = &[
+    "과장",
+    "국장",
+    "실장",
+    "팀장",
+    "부장",
+    "본부장",
+    "센터장",
+    "단장",
+    "처장",
+    "소장",
+    "원장",
+    "차장",
+    "대변인",
+    "위원장",
+];
+
+/// The title a token is (`대표`), or ends with after a glued place, organisation or department.
+fn role_of(st: &St, i: usize) -> Option<(String, Option<Glued>)> {
     let w = st.stem(i);
     if st.gaz.roles.contains_key(w) {
         return Some((w.to_string(), None));
     }
-    // a place glued to a title
+    let start = st.toks[i].start;
+    // an organisation + 장: 한국인구학회장, 기상청장
+    if let Some(org) = w.strip_suffix('장') {
+        let is_org = st.gaz.name(org).is_some_and(|e| e.label == Label::Org)
+            || st.gaz.org_suffix(org).is_some_and(|(_, sub)| !sub);
+        if is_org && syllables(org) >= 2 {
+            return Some(("장".to_string(), Some(Glued::Org(start + org.len()))));
+        }
+    }
     let r = st.gaz.role_suffix(w)?;
     let prefix = &w[..w.len() - r.len()];
-    st.gaz
-        .name(prefix)
-        .filter(|e| e.label == Label::Loc)
-        .map(|_| (r.to_string(), Some(st.toks[i].start + prefix.len())))
+    if st.gaz.name(prefix).is_some_and(|e| e.label == Label::Loc) {
+        return Some((r.to_string(), Some(Glued::Place(start + prefix.len()))));
+    }
+    (DEPARTMENT_TITLES.contains(&r) && syllables(prefix) >= 2).then(|| (r.to_string(), Some(Glued::Other)))
 }
 
 /// Finds the entities of an article. `fixed` are spans the quote rules already decided (TERM and
@@ -250,7 +290,7 @@ pub fn find(
         fixed.iter().filter(|(_, l)| *l == "PRODUCT").map(|(r, _)| text[r.clone()].to_string()).collect();
 
     // 1-3: gazetteer, mixed names, glued places, suffixes
-    let mut role_prefix: Vec<Option<(String, Option<usize>)>> = vec![None; n];
+    let mut role_prefix: Vec<Option<(String, Option<Glued>)>> = vec![None; n];
     for i in 0..n {
         if st.blocked[i] {
             continue;
@@ -286,17 +326,28 @@ pub fn find(
             st.assign_tok(i, e.label, e.canonical.clone(), src);
             continue;
         }
-        if let Some((_, Some(pend))) = &role_prefix[i] {
-            let pend = *pend;
-            st.assign(i, i, pend, Label::Loc, None, Src::Gaz);
-            continue;
+        match &role_prefix[i] {
+            Some((_, Some(Glued::Place(pend)))) => {
+                let pend = *pend;
+                st.assign(i, i, pend, Label::Loc, None, Src::Gaz);
+                continue;
+            }
+            Some((_, Some(Glued::Org(pend)))) => {
+                let pend = *pend;
+                let canon = gaz.name(&text[toks[i].start..pend]).and_then(|e| e.canonical.clone());
+                st.assign(i, i, pend, Label::Org, canon, Src::Gaz);
+                continue;
+            }
+            _ => {}
         }
         if st.common(stem) {
             continue;
         }
-        let has_hangul = stem.chars().any(is_syllable);
+        // Hangul then Latin capitals (네오AI, 한강FC); Latin first (LNG운반선) is a common noun
+        let hangul_first = stem.chars().next().is_some_and(is_syllable);
         let upper = stem.chars().filter(char::is_ascii_uppercase).count();
-        if has_hangul && upper >= 2 && !stem.chars().any(|c| c.is_ascii_digit()) {
+        let latin_tail = stem.trim_start_matches(|c: char| is_syllable(c));
+        if hangul_first && upper >= 2 && latin_tail.chars().all(|c| c.is_ascii_alphabetic()) && !latin_tail.is_empty() {
             st.assign_tok(i, Label::Org, None, Src::Mixed);
             continue;
         }
@@ -341,6 +392,7 @@ pub fn find(
     for i in 0..n {
         let Some((role, _)) = role_prefix[i].clone() else { continue };
         let flags = gaz.role(&role).unwrap_or_default();
+        let _ = &role;
         if flags.generic {
             continue;
         }
@@ -674,6 +726,16 @@ mod tests {
         assert!(e.iter().any(|x| x.0 == "이" && x.1 == "PERSON" && x.2 == "이도윤"), "{e:?}");
         assert_eq!(e.iter().filter(|x| x.0 == "이").count(), 1, "이 관계자 is no person: {e:?}");
         assert_eq!(e.iter().find(|x| x.0 == "한은").map(|x| x.2.as_str()), Some("한국은행"));
+        let e = ents(
+            "홍성우 동방조선 사장은 말했다. 임지현 통계청 인구동향과장은 설명했다. 이수정 한국인구학회장은 내다봤다.",
+        );
+        assert!(has(&e, "홍성우", "PERSON") && has(&e, "동방조선", "ORG"), "{e:?}");
+        assert!(has(&e, "임지현", "PERSON") && has(&e, "통계청", "ORG"), "{e:?}");
+        assert!(has(&e, "이수정", "PERSON") && has(&e, "한국인구학회", "ORG"), "{e:?}");
+        let e = ents("주연 배우 차은비는 웃었다. 배급사 해오름픽처스는 밝혔다.");
+        assert!(has(&e, "차은비", "PERSON") && has(&e, "해오름픽처스", "ORG"), "{e:?}");
+        let e = ents("LNG운반선 4척을 수주했다.");
+        assert!(e.is_empty(), "{e:?}");
         let e = ents("주장 오태민은 골을 넣었다. 오태민은 웃었다. 김정숙 의성군수는 말했다.");
         assert_eq!(e.iter().filter(|x| x.0 == "오태민" && x.1 == "PERSON").count(), 2, "{e:?}");
         assert!(has(&e, "의성", "LOC") && has(&e, "김정숙", "PERSON"), "{e:?}");

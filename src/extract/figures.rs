@@ -257,6 +257,31 @@ const CHANGE_VERBS: &[&str] = &[
     "떨어졌",
 ];
 
+/// Words after `N0대` that make it an age group (`30대 초반`), not N vehicles.
+const AGE_GROUP_NEXT: &[&str] = &[
+    "초반",
+    "중반",
+    "후반",
+    "이상",
+    "이하",
+    "남성",
+    "여성",
+    "남녀",
+    "청년",
+    "인구",
+    "가구",
+    "직장인",
+    "연령",
+    "세대",
+    "젊은",
+    "환자",
+    "고객",
+    "부부",
+    "신혼",
+    "취업자",
+    "가구주",
+];
+
 /// Extra tails after units and date words, beyond particles.
 const EXTRA_TAILS: &[&str] =
     &["어치", "씩", "당", "짜리", "대", "여", "가량", "쯤", "정도", "께", "에나", "에야", "인", "이던", "째", "간"];
@@ -277,7 +302,7 @@ fn tail_ok(rest: &str) -> bool {
 
 /// The next word (after exactly one space) of `s` from byte `at`, or "".
 fn next_word(s: &str, at: usize) -> &str {
-    let rest = &s[at..];
+    let Some(rest) = s.get(at..) else { return "" };
     let Some(r) = rest.strip_prefix(' ') else { return "" };
     let end = r.find([' ', '\n']).unwrap_or(r.len());
     &r[..end]
@@ -285,7 +310,7 @@ fn next_word(s: &str, at: usize) -> &str {
 
 /// The word just before byte `at` (separated by one space), or "".
 fn prev_word(s: &str, at: usize) -> &str {
-    let before = &s[..at];
+    let Some(before) = s.get(..at) else { return "" };
     let Some(b) = before.strip_suffix(' ') else { return "" };
     let start = b
         .rfind([' ', '\n', '(', '“', '"', '‘', '['])
@@ -502,6 +527,15 @@ fn figure_at_digit(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) 
         return None;
     };
     let prefix = prev_word(p, i);
+    // age groups: 30대 초반, 20대 청년
+    if un.code == "unit" && range.is_none() && v.fract() == 0.0 && (10.0..=90.0).contains(&v) && (v as u32) % 10 == 0 {
+        let next = next_word(p, ue);
+        if AGE_GROUP_NEXT.iter().any(|w| next.starts_with(w)) {
+            let mut f = figure(i, ue, QUANTITY, Some(v), "age");
+            f.approx = true;
+            return Some(f);
+        }
+    }
     let mut f = match un.kind {
         UKind::Plain => {
             let mut val = v * un.mult;
@@ -960,7 +994,15 @@ fn qualify(p: &str, para_start: usize, f: &mut Figure) {
     if let Some(b) = bound_word(glued).or_else(|| if glued.is_empty() { bound_word(next) } else { None }) {
         set_bound(b, f);
     }
-    if (glued.is_empty() || glued == "을" || glued == "를") && next.starts_with('넘') {
+    // 을 넘는다, and 을 처음으로 넘어섰다 (one adverb between)
+    let after_next = if next.is_empty() { "" } else { next_word(p, f.end + gw_end + 1 + next.len()) };
+    let adverb = next.ends_with("으로")
+        || next.ends_with('히')
+        || next.ends_with('게')
+        || ["이미", "다시", "훌쩍", "처음"].contains(&next);
+    if (glued.is_empty() || glued == "을" || glued == "를")
+        && (next.starts_with('넘') || (glued.len() > 0 && adverb && after_next.starts_with('넘')))
+    {
         set_bound("min", f);
     }
     if (glued.is_empty() && (next.starts_with("가까") || next.starts_with("육박")))
@@ -1104,6 +1146,10 @@ mod tests {
         // 규모, 달한다 and 총 are no qualifiers
         check("총 30만대 규모", "30만대", Some(3e5), "unit", false, None);
         check("180억 달러어치에 달했다", "180억 달러", Some(1.8e10), "USD", false, None);
+        check("1천만 명을 처음으로 넘어섰다", "1천만 명", Some(1e7), "person", true, Some("min"));
+        check("420만 명은 이미 넘겼다", "420만 명", Some(4.2e6), "person", false, None);
+        check("30대 초반 인구", "30대", Some(30.0), "age", true, None);
+        check("30대 규모", "30대", Some(30.0), "unit", false, None);
         // a name starting with 이상 is no bound
         check("3명 이상훈 대표", "3명", Some(3.0), "person", false, None);
     }

@@ -148,11 +148,12 @@ pub fn find_marks(text: &str, paras: &[Range<usize>], gaz: &Gazetteer) -> Vec<Qu
     let mut out = Vec::new();
     for (pi, r) in paras.iter().enumerate() {
         let p = &text[r.start..r.end];
-        if !p.contains(['“', '"', '‘', '「', '『']) {
+        if !p.contains(['“', '"', '‘', '「', '『', '\'']) {
             continue;
         }
         let mut dstack: Vec<(usize, char)> = Vec::new();
         let mut sstack: Vec<usize> = Vec::new();
+        let mut ascii_open: Vec<usize> = Vec::new();
         for (i, c) in p.char_indices() {
             let at = r.start + i;
             match c {
@@ -173,6 +174,22 @@ pub fn find_marks(text: &str, paras: &[Range<usize>], gaz: &Gazetteer) -> Vec<Qu
                         push_span(text, &mut out, o, 1, at, 1, pi, true);
                     } else {
                         dstack.push((at, '"'));
+                    }
+                }
+                '\'' => {
+                    // an ASCII single quote: opens after a space or bracket, closes before a
+                    // non-letter, within one line; apostrophes inside Latin words are ignored
+                    let prev = p[..i].chars().next_back().unwrap_or(' ');
+                    let next = p[i + 1..].chars().next().unwrap_or(' ');
+                    if let Some(&o) = ascii_open.last() {
+                        if !next.is_ascii_alphanumeric() && at > o + 1 {
+                            ascii_open.pop();
+                            push_span(text, &mut out, o, 1, at, 1, pi, false);
+                            continue;
+                        }
+                    }
+                    if matches!(prev, ' ' | '(' | '[' | '“' | '"') && !next.is_whitespace() {
+                        ascii_open.push(at);
                     }
                 }
                 '‘' => sstack.push(at),
@@ -640,6 +657,8 @@ mod tests {
         assert_eq!(kinds("그는 ‘이제 시작이다’라고 적었다."), vec![("이제 시작이다".into(), QKind::Quote)]);
         // a double-quoted stance is a quote, not a term
         assert_eq!(kinds("“총액을 지켜야 한다”는 입장이다."), vec![("총액을 지켜야 한다".into(), QKind::Quote)]);
+        // ASCII single quotes are terms too; apostrophes in Latin words are not quotes
+        assert_eq!(kinds("통계청이 발표한 '인구동향'에 따르면 Moody's 등급은"), vec![("인구동향".into(), QKind::Term)]);
         // straight quotes pair by parity; an unbalanced mark pairs with nothing
         assert_eq!(kinds("그는 \"좋다\"고 했다. \"끝"), vec![("좋다".into(), QKind::Quote)]);
     }
