@@ -259,6 +259,10 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     }
 
     let mut extra = Map::new();
+    let tq = title_quotes(&lay.title, gaz);
+    if !tq.is_empty() {
+        extra.insert("title_quotes".into(), Value::Array(tq));
+    }
     if !lay.tags.is_empty() {
         extra.insert("tags".into(), json!(lay.tags));
     }
@@ -279,6 +283,30 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     };
     ingest::validate(&mut article);
     article
+}
+
+/// Quotes in the headline (frame F6, `김민수 “투자 두 배로”`): `{"quote", "speaker"}` objects
+/// (the title carries no annotations, so they go to `extra["title_quotes"]`).
+fn title_quotes(title: &str, gaz: &Gazetteer) -> Vec<Value> {
+    if title.is_empty() || !title.contains(['“', '"', '‘', '\'']) {
+        return Vec::new();
+    }
+    let paras = text::one_paragraph(title);
+    let marks = quotes::find_marks(title, &paras, gaz);
+    let toks = text::tokenize(title, &paras, &|w| gaz.known_word(w));
+    let ents = entities::find(title, &toks, gaz, &[], &[]);
+    let ctx =
+        quotes::Ctx { text: title, paras: &paras, captions: &[false], toks: &toks, entities: &ents, figures: &[], gaz };
+    let atts = quotes::attribute(&ctx, &marks);
+    marks
+        .iter()
+        .zip(atts)
+        .filter(|(q, _)| q.kind == quotes::QKind::Quote)
+        .map(|(q, a)| {
+            let speaker = a.entity.map(|e| ents[e].canonical.clone()).or(a.text);
+            json!({"quote": &title[q.inner.clone()], "speaker": speaker})
+        })
+        .collect()
 }
 
 /// Reads a plain-text article file and extracts it: the `.txt` loader of the reader and of
@@ -314,6 +342,9 @@ mod tests {
         assert!(a.text.starts_with("한빛전자 김민수 대표는 14일"), "{}", a.text);
         assert_eq!(a.text.lines().count(), 3);
         assert_eq!(a.extra["tags"], json!(["단독"]));
+        assert!(a.extra.get("title_quotes").is_none());
+        let b = extract_text("t2", "김민수 대표 “투자 두 배로”\n본문이다. 다른 문장이다.", &ExtractOptions::default());
+        assert_eq!(b.extra["title_quotes"], json!([{"quote": "투자 두 배로", "speaker": "김민수"}]));
         assert_eq!(a.extra["dateline"], json!("(서울=가상뉴스) 이수진 기자 ="));
         assert_eq!(a.extra["boilerplate"].as_array().map(Vec::len), Some(3));
         assert!(a.problems.is_empty(), "{:?}", a.problems);

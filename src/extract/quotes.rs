@@ -205,6 +205,14 @@ pub fn find_marks(text: &str, paras: &[Range<usize>], gaz: &Gazetteer) -> Vec<Qu
     out.sort_by_key(|q| q.open);
     for q in &mut out {
         q.kind = classify(text, q, gaz);
+        if !q.double
+            && q.kind == QKind::Term
+            && headline_like(&text[paras[q.para].clone()])
+            && name_before(text, q.open, gaz).is_some()
+        {
+            // F6: in a headline or subhead, ‘…’ after a name is a quote (김 대표 ‘투자 늘린다’)
+            q.kind = QKind::Quote;
+        }
     }
     out
 }
@@ -224,6 +232,43 @@ fn push_span(
     if inner.start < inner.end && !text[inner.clone()].trim().is_empty() {
         out.push(QuoteSpan { inner, open, close_end: close + clen, para, double, kind: QKind::Quote });
     }
+}
+
+/// A headline or subhead: short, and not ending like a sentence.
+pub fn headline_like(p: &str) -> bool {
+    let p = p.trim_end();
+    if p.chars().count() > 100 {
+        return false;
+    }
+    // ending with a quote mark: the quote may end like a sentence, the line does not
+    p.ends_with(['”', '’', '"', '\'']) || !(p.ends_with('.') || p.ends_with('다'))
+}
+
+/// The name right before a quote mark at `open` in a headline (`김민수 “…”`, `김민수, ‘…’`,
+/// `김민수 대표 “…”`): its byte range. A name is a known name or a surname and one to three more
+/// syllables; a title between the name and the mark is skipped.
+fn name_before(text: &str, open: usize, gaz: &Gazetteer) -> Option<Range<usize>> {
+    let mut end = text[..open].trim_end_matches(' ').trim_end_matches(',').len();
+    for _ in 0..2 {
+        let before = &text[..end];
+        let start = before
+            .rfind(|c: char| !is_syllable(c) && !c.is_ascii_alphanumeric())
+            .map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+        let w = &before[start..];
+        if gaz.roles.contains_key(w) {
+            end = before[..start].trim_end_matches(' ').len();
+            continue;
+        }
+        let n = w.chars().count();
+        let first: String = w.chars().take(1).collect();
+        let name = gaz.names.contains_key(w)
+            || ((2..=4).contains(&n)
+                && w.chars().all(is_syllable)
+                && gaz.surnames.contains(first.as_str())
+                && !gaz.known_word(w));
+        return name.then_some(start..end);
+    }
+    None
 }
 
 fn classify(text: &str, q: &QuoteSpan, gaz: &Gazetteer) -> QKind {
@@ -540,6 +585,13 @@ pub fn attribute(ctx: &Ctx, quotes: &[QuoteSpan]) -> Vec<Attribution> {
                 }
             }
         }
+        // F6: a headline or subhead, NAME “Q” (no verb)
+        if found.is_none() && headline_like(&ctx.text[ctx.paras[q.para].clone()]) {
+            if let Some(r) = name_before(ctx.text, q.open, ctx.gaz) {
+                let entity = ctx.entity_ending(r.end).filter(|&e| ctx.entities[e].start == r.start);
+                found = Some(Attribution { entity, text: Some(ctx.text[r].to_string()), carried: false });
+            }
+        }
         // F4: carried over from the previous quote of this or the previous paragraph
         if found.is_none() {
             if let Some((p, a)) = done.last() {
@@ -646,6 +698,17 @@ mod tests {
         // 의 phrases and 한 are not part of the speaker text
         let r = run("서울 송파구의 한 공인중개사는 “호가가 올랐다”고 말했다.");
         assert_eq!(r[0].1.as_deref(), Some("공인중개사"));
+    }
+
+    #[test]
+    fn headline_frame() {
+        // F6: NAME “Q” / NAME, ‘Q’ in a headline or subhead, no reporting verb
+        let r = run("김민수 “설비 투자 두 배로”");
+        assert_eq!(r, vec![("설비 투자 두 배로".to_string(), Some("김민수".to_string()), false)]);
+        let r = run("박서준, ‘가온 3 오픈소스로 푼다’");
+        assert_eq!(r[0].1.as_deref(), Some("박서준"));
+        // in body text a single-quoted phrase after a name stays a term
+        assert_eq!(kinds("박서준은 ‘오픈소스 전략’을 내세웠다."), vec![("오픈소스 전략".into(), QKind::Term)]);
     }
 
     #[test]
