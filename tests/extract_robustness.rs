@@ -113,6 +113,45 @@ fn article() -> impl Strategy<Value = String> {
     proptest::collection::vec(proptest::sample::select(PIECES), 0..80).prop_map(|v| v.concat())
 }
 
+/// Characters the extractor's fast path treats as already clean (see `already_clean` in
+/// src/extract/mod.rs): `clean` must leave strings of them unchanged.
+fn safe_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        (0x20u32..0x7F),
+        (0xAC00u32..=0xD7A3),
+        (0x4E00u32..=0x9FFF),
+        (0x3001u32..=0x3003),
+        (0x3008u32..=0x3011),
+        (0x3131u32..=0x3163),
+        (0x3165u32..=0x318E),
+        (0x3200u32..=0x321E),
+        (0x3220u32..=0x33FF),
+        (0x2010u32..=0x2027),
+        (0x2030u32..=0x205E),
+        (0x2100u32..=0x2125),
+        (0x2127u32..=0x2129),
+        (0x212Cu32..=0x214F),
+        (0x2190u32..=0x21FF),
+        (0x2460u32..=0x24FF),
+        (0x2500u32..=0x27BF),
+        (0xFF01u32..=0xFF5E),
+        (0xA1u32..=0xAC),
+        (0xAEu32..=0xBF),
+        Just(0xD7u32),
+        Just(0xF7u32),
+        Just(0x0Au32),
+    ]
+    .prop_map(|u| char::from_u32(u).unwrap_or(' '))
+}
+
+proptest! {
+    #[test]
+    fn clean_leaves_fast_path_characters_alone(s in proptest::collection::vec(safe_char(), 0..60)) {
+        let s: String = s.into_iter().collect();
+        prop_assert_eq!(gisa::clean::clean(&s).0, s);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 

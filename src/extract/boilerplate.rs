@@ -88,14 +88,22 @@ pub fn classify(line: &str) -> Line {
             return Line::Boilerplate("email");
         }
     }
-    if line.len() < 120 && r.lone_byline.is_match(line) {
+    if line.len() < 120
+        && (line.contains("기자") || line.contains("특파원") || line.contains("논설위원"))
+        && r.lone_byline.is_match(line)
+    {
         return Line::Boilerplate("byline");
     }
     let sentence = line.trim_end_matches(['.', ' ']).ends_with('다');
-    if line.len() < 300 && !sentence && r.copyright.is_match(line) {
+    if line.len() < 300
+        && !sentence
+        && (line.contains(['ⓒ', '©'])
+            || ["opyright", "OPYRIGHT", "저작권", "금지", "reserved"].iter().any(|w| line.contains(w)))
+        && r.copyright.is_match(line)
+    {
         return Line::Boilerplate("copyright");
     }
-    if r.related.is_match(line) {
+    if line.starts_with(['관', '[', '함', '많', '기', '제', '▶', '☞', '◀']) && r.related.is_match(line) {
         return Line::Boilerplate("related");
     }
     Line::Body

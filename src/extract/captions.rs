@@ -47,11 +47,40 @@ pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
     if para.chars().count() > 250 {
         return None;
     }
-    let r = res();
     let mut cap = Caption::default();
     let mut strong = para.starts_with(['▲', '△']);
-    // cheap pre-checks before the regexes
-    if para.contains(['(', '[', '/']) {
+    let progressive = para.trim_end().ends_with("고 있다.") || para.trim_end().ends_with("고 있다");
+    // cheap pre-checks before the regexes: a credit or a marker needs one of these words
+    let bracket = para.bytes().any(|b| matches!(b, b'(' | b'[' | b'/'));
+    let cue = bracket
+        && [
+            "사진",
+            "제공",
+            "자료",
+            "그래픽",
+            "이미지",
+            "영상",
+            "출처",
+            "연합뉴스",
+            "뉴스1",
+            "뉴시스",
+            "왼쪽",
+            "오른쪽",
+            "좌측",
+            "우측",
+            "가운데",
+            "앞줄",
+            "뒷줄",
+            "위)",
+            "아래",
+        ]
+        .iter()
+        .any(|w| para.contains(w));
+    if !(strong || cue || progressive && after_headline) {
+        return None;
+    }
+    let r = res();
+    if cue {
         if let Some(c) = r.credit.captures(para).or_else(|| r.agency.captures(para)) {
             let credit = c.get(1).map(|m| m.as_str().to_string());
             // "(사진)" alone inside a sentence is rare; a credit needs '=' / ':' or 자료사진 / 제공
@@ -78,9 +107,7 @@ pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
     if r.quote_frame.is_match(para) {
         return None;
     }
-    let weak = usize::from(cap.position.is_some())
-        + usize::from(para.trim_end().ends_with("고 있다.") || para.trim_end().ends_with("고 있다"))
-        + usize::from(after_headline);
+    let weak = usize::from(cap.position.is_some()) + usize::from(progressive) + usize::from(after_headline);
     (strong || weak >= 2).then_some(cap)
 }
 

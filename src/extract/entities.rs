@@ -18,7 +18,7 @@
 //! last-name references and spelling variants, the first form of an `X(Y)` pair, and the first
 //! spelling of names that differ only in spaces.
 
-use super::gazetteer::{FxMap, Gazetteer, Label};
+use super::gazetteer::{flag, FxMap, Gazetteer, Label};
 use super::hangul::{is_syllable, skeleton, syllables};
 use super::text::Tok;
 
@@ -84,6 +84,8 @@ struct St<'a> {
     /// Tokens that can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
     blocked: Vec<bool>,
     known: Vec<Known>,
+    /// Gazetteer flags of each token's stem.
+    flags: Vec<u32>,
 }
 
 impl<'a> St<'a> {
@@ -133,13 +135,7 @@ impl<'a> St<'a> {
 
     /// A word that is no name: stop words, titles, trigger nouns, generic speakers.
     fn common(&self, w: &str) -> bool {
-        let g = self.gaz;
-        g.not_names.contains(w)
-            || g.roles.contains_key(w)
-            || g.org_types.contains(w)
-            || g.product_nouns.contains(w)
-            || g.speakers.contains(w)
-            || g.org_suffixes.contains_key(w)
+        self.gaz.common(w)
     }
 
     /// A Korean personal name: 2-4 syllables, a known surname first.
@@ -159,7 +155,9 @@ impl<'a> St<'a> {
 
     fn name_token_ok(&self, i: usize) -> bool {
         let w = self.stem(i);
-        self.free(i) && w.chars().next().is_some_and(|c| is_syllable(c) || c.is_ascii_alphabetic()) && !self.common(w)
+        self.free(i)
+            && w.chars().next().is_some_and(|c| is_syllable(c) || c.is_ascii_alphabetic())
+            && self.flags[i] & flag::COMMON == 0
     }
 
     fn remember(&mut self, name: &str, role: &str) {
@@ -237,10 +235,14 @@ const DEPARTMENT_TITLES: &[&str] = &[
 ];
 
 /// The title a token is (`대표`), or ends with after a glued place, organisation or department.
-fn role_of(st: &St, i: usize) -> Option<(String, Option<Glued>)> {
+fn role_of<'a>(st: &St<'a>, i: usize) -> Option<(&'a str, Option<Glued>)> {
     let w = st.stem(i);
-    if st.gaz.roles.contains_key(w) {
-        return Some((w.to_string(), None));
+    let f = st.flags[i];
+    if f & flag::ROLE != 0 {
+        return Some((w, None));
+    }
+    if f & flag::COMMON != 0 || !w.ends_with(|c: char| st.gaz.has_suffix_ending(c)) {
+        return None;
     }
     let start = st.toks[i].start;
     // an organisation + 장: 한국인구학회장, 기상청장
@@ -248,15 +250,15 @@ fn role_of(st: &St, i: usize) -> Option<(String, Option<Glued>)> {
         let is_org = st.gaz.name(org).is_some_and(|e| e.label == Label::Org)
             || st.gaz.org_suffix(org).is_some_and(|(_, sub)| !sub);
         if is_org && syllables(org) >= 2 {
-            return Some(("장".to_string(), Some(Glued::Org(start + org.len()))));
+            return Some(("장", Some(Glued::Org(start + org.len()))));
         }
     }
     let r = st.gaz.role_suffix(w)?;
     let prefix = &w[..w.len() - r.len()];
     if st.gaz.name(prefix).is_some_and(|e| e.label == Label::Loc) {
-        return Some((r.to_string(), Some(Glued::Place(start + prefix.len()))));
+        return Some((r, Some(Glued::Place(start + prefix.len()))));
     }
-    (DEPARTMENT_TITLES.contains(&r) && syllables(prefix) >= 2).then(|| (r.to_string(), Some(Glued::Other)))
+    (DEPARTMENT_TITLES.contains(&r) && syllables(prefix) >= 2).then_some((r, Some(Glued::Other)))
 }
 
 /// Finds the entities of an article. `fixed` are spans the quote rules already decided (TERM and
@@ -269,8 +271,17 @@ pub fn find(
     blocked_ranges: &[std::ops::Range<usize>],
 ) -> Vec<Entity> {
     let n = toks.len();
-    let mut st =
-        St { text, toks, gaz, cands: Vec::new(), owner: vec![None; n], blocked: vec![false; n], known: Vec::new() };
+    let flags: Vec<u32> = toks.iter().map(|t| t.flags).collect();
+    let mut st = St {
+        text,
+        toks,
+        gaz,
+        cands: Vec::new(),
+        owner: vec![None; n],
+        blocked: vec![false; n],
+        known: Vec::new(),
+        flags,
+    };
     // tokens inside quote-decided spans or figures, or starting with a digit, are no names
     {
         let mut fi = 0;
@@ -286,11 +297,11 @@ pub fn find(
             st.blocked[i] = inside || t.word(text).starts_with(|c: char| c.is_ascii_digit());
         }
     }
-    let product_names: Vec<String> =
-        fixed.iter().filter(|(_, l)| *l == "PRODUCT").map(|(r, _)| text[r.clone()].to_string()).collect();
+    let product_names: Vec<&str> =
+        fixed.iter().filter(|(_, l)| *l == "PRODUCT").map(|(r, _)| &text[r.clone()]).collect();
 
     // 1-3: gazetteer, mixed names, glued places, suffixes
-    let mut role_prefix: Vec<Option<(String, Option<Glued>)>> = vec![None; n];
+    let mut role_prefix: Vec<Option<(&str, Option<Glued>)>> = vec![None; n];
     for i in 0..n {
         if st.blocked[i] {
             continue;
@@ -301,7 +312,8 @@ pub fn find(
         }
         // multi-word names
         let mut done = false;
-        for k in (2..=gaz.max_name_words).rev() {
+        let first_word = gaz.starts_multiword_name(toks[i].word(text));
+        for k in (2..=gaz.max_name_words).rev().filter(|_| first_word) {
             if i + k > n || !(i..i + k - 1).all(|j| st.adjacent(j) && toks[j].bare()) {
                 continue;
             }
@@ -318,7 +330,8 @@ pub fn find(
             continue;
         }
         let stem = st.stem(i);
-        if let Some(e) = gaz.name(stem) {
+        let f = st.flags[i];
+        if let Some(e) = if f & flag::NAME != 0 { gaz.name(stem) } else { None } {
             if split_by_evidence(&st, stem) {
                 continue;
             }
@@ -340,7 +353,7 @@ pub fn find(
             }
             _ => {}
         }
-        if st.common(stem) {
+        if f & flag::COMMON != 0 || !stem.ends_with(|c: char| gaz.has_suffix_ending(c) || c.is_ascii_alphabetic()) {
             continue;
         }
         // Hangul then Latin capitals (네오AI, 한강FC); Latin first (LNG운반선) is a common noun
@@ -372,10 +385,16 @@ pub fn find(
 
     // 4: appositives after an organisation noun
     for i in 1..n {
-        if !st.name_token_ok(i) || !st.adjacent(i - 1) || !toks[i - 1].bare() {
+        if st.owner[i].is_some() || !toks[i - 1].bare() {
             continue;
         }
         let prev = st.stem(i - 1);
+        if st.flags[i - 1] & flag::ORG_TYPE == 0 && !prev.ends_with(|c: char| gaz.has_suffix_ending(c)) {
+            continue;
+        }
+        if !st.adjacent(i - 1) || !st.name_token_ok(i) {
+            continue;
+        }
         // 한 은행 딜링룸: a determiner before the noun makes it generic
         let determiner = i >= 2
             && st.adjacent(i - 2)
@@ -391,8 +410,7 @@ pub fn find(
     // 5: titles, in reading order (references need the people named before)
     for i in 0..n {
         let Some((role, _)) = role_prefix[i].clone() else { continue };
-        let flags = gaz.role(&role).unwrap_or_default();
-        let _ = &role;
+        let flags = gaz.role(role).unwrap_or_default();
         if flags.generic {
             continue;
         }
@@ -419,10 +437,10 @@ pub fn find(
         if let Some(&last) = chain.last() {
             let w = st.stem(last);
             let before_is_org = chain.len() >= 2 && st.label_of(chain[chain.len() - 2]) == Some(Label::Org);
-            let risky = RISKY_ROLES.contains(&role.as_str());
+            let risky = RISKY_ROLES.contains(&role);
             if st.free(last) {
                 // a reference to someone named before wins over a new name (하인츠 회장)
-                let reference = (chain.len() == 1 || before_is_org).then(|| st.reference(w, &role)).flatten();
+                let reference = (chain.len() == 1 || before_is_org).then(|| st.reference(w, role)).flatten();
                 if let Some(full) = reference {
                     st.assign_tok(last, Label::Person, Some(full), Src::Role);
                     found = true;
@@ -430,7 +448,7 @@ pub fn find(
                     && (!risky || st.known.iter().any(|k| k.name == w))
                 {
                     st.assign_tok(last, Label::Person, None, Src::Role);
-                    st.remember(w, &role);
+                    st.remember(w, role);
                     found = true;
                 }
             }
@@ -441,7 +459,7 @@ pub fn find(
                     let end = toks[chain[1]].stem_end;
                     if st.assign(c0, chain[1], end, Label::Person, None, Src::Role) {
                         let name = text[toks[c0].start..end].to_string();
-                        st.remember(&name, &role);
+                        st.remember(&name, role);
                         found = true;
                         for &m in &chain[2..] {
                             if st.name_token_ok(m) {
@@ -452,7 +470,7 @@ pub fn find(
                 } else if st.free(c0) && st.korean_name(w0, 2) && !risky {
                     st.assign_tok(c0, Label::Person, None, Src::Role);
                     let w0 = w0.to_string();
-                    st.remember(&w0, &role);
+                    st.remember(&w0, role);
                     found = true;
                     for &m in &chain[1..] {
                         if st.name_token_ok(m) {
@@ -467,7 +485,7 @@ pub fn find(
             let w = st.stem(i + 1);
             if st.free(i + 1) && st.korean_name(w, 3) {
                 st.assign_tok(i + 1, Label::Person, None, Src::Role);
-                st.remember(w, &role);
+                st.remember(w, role);
             }
         }
     }
@@ -501,28 +519,36 @@ pub fn find(
     merge(&mut st);
 
     // 8: propagation of names found above
-    let mut single: FxMap<String, (Label, Option<String>)> = FxMap::default();
-    let mut multi: Vec<(Vec<String>, Label, Option<String>)> = Vec::new();
+    let mut single: FxMap<&str, (Label, Option<String>)> = FxMap::default();
+    let mut multi: Vec<(Vec<&str>, Label, Option<String>)> = Vec::new();
     for c in st.cands.iter().filter(|c| !c.dead) {
-        let name = text[c.start..c.end].to_string();
-        let canon = c.canonical.clone();
+        let name = &text[c.start..c.end];
         if c.first == c.last {
-            single.entry(name).or_insert((c.label, canon));
+            single.entry(name).or_insert_with(|| (c.label, c.canonical.clone()));
         } else {
-            multi.push((name.split(' ').map(str::to_string).collect(), c.label, canon.clone()));
+            multi.push((name.split(' ').collect(), c.label, c.canonical.clone()));
             if c.label == Label::Loc {
                 // components of a merged place are places too (전남 신안 → 신안)
                 for w in name.split(' ') {
-                    single.entry(w.to_string()).or_insert((Label::Loc, None));
+                    single.entry(w).or_insert((Label::Loc, None));
                 }
             }
         }
     }
     for p in &product_names {
-        multi.push((p.split(' ').map(str::to_string).collect(), Label::Product, None));
+        multi.push((p.split(' ').collect(), Label::Product, None));
     }
     multi.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
+    let mut firsts = super::hangul::CharSet::default();
+    for w in single.keys().copied().chain(multi.iter().filter_map(|m| m.0.first().copied())) {
+        if let Some(c) = w.chars().next() {
+            firsts.insert(c);
+        }
+    }
     for i in 0..n {
+        if !toks[i].word(text).chars().next().is_some_and(|c| firsts.contains(c)) {
+            continue;
+        }
         if !(st.free(i) || st.blocked[i] && starts_product(&multi, &st, i)) {
             continue;
         }
@@ -565,7 +591,7 @@ pub fn find(
             continue;
         }
         let stem = st.stem(i);
-        if let Some((label, canon)) = single.get(stem) {
+        if let Some((label, canon)) = if single.is_empty() { None } else { single.get(stem) } {
             if syllables(stem) >= 2 || stem.chars().any(|c| c.is_ascii_alphabetic()) {
                 st.assign_tok(i, *label, canon.clone(), Src::Prop);
             }
@@ -604,10 +630,10 @@ fn split_by_evidence(st: &St, word: &str) -> bool {
 }
 
 /// True when a product name starts at token `i` (product tokens may be blocked: `가온 3`).
-fn starts_product(multi: &[(Vec<String>, Label, Option<String>)], st: &St, i: usize) -> bool {
+fn starts_product(multi: &[(Vec<&str>, Label, Option<String>)], st: &St, i: usize) -> bool {
     st.owner[i].is_none()
         && multi.iter().any(|(w, l, _)| {
-            *l == Label::Product && w.first().is_some_and(|f| st.toks[i].word(st.text).starts_with(f.as_str()))
+            *l == Label::Product && w.first().is_some_and(|f| st.toks[i].word(st.text).starts_with(*f))
         })
 }
 
@@ -669,9 +695,22 @@ fn finish(st: &St) -> Vec<Entity> {
         .filter(|c| !c.dead && c.src != Src::Fixed && c.start < c.end)
         .map(|c| {
             let surface = st.text[c.start..c.end].to_string();
-            let canonical = c.canonical.clone().unwrap_or_else(|| surface.clone());
-            let key: String = canonical.chars().filter(|ch| !ch.is_whitespace()).collect();
-            let canonical = by_key.entry(key).or_insert(canonical).clone();
+            let canonical = c.canonical.clone().unwrap_or(surface);
+            // spacing variants fold onto the first spelling (one key per distinct name)
+            let squashed;
+            let key: &str = if canonical.contains(char::is_whitespace) {
+                squashed = canonical.chars().filter(|ch| !ch.is_whitespace()).collect::<String>();
+                &squashed
+            } else {
+                &canonical
+            };
+            let canonical = match by_key.get(key) {
+                Some(first) => first.clone(),
+                None => {
+                    by_key.insert(key.to_string(), canonical.clone());
+                    canonical
+                }
+            };
             Entity { start: c.start, end: c.end, label: c.label.as_str(), canonical }
         })
         .collect();
@@ -686,7 +725,12 @@ mod tests {
 
     fn ents(t: &str) -> Vec<(String, &'static str, String)> {
         let g = Gazetteer::builtin();
-        let toks = tokenize(t, &crate::extract::text::one_paragraph(t), &|w| g.known_word(w));
+        let toks = tokenize(
+            t,
+            &crate::extract::text::one_paragraph(t),
+            &|w| g.flags(w),
+            crate::extract::gazetteer::flag::KNOWN,
+        );
         find(t, &toks, &g, &[], &[])
             .into_iter()
             .map(|e| (t[e.start..e.end].to_string(), e.label, e.canonical))

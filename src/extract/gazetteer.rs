@@ -111,8 +111,6 @@ pub struct Gazetteer {
     pub org_suffixes: FxMap<String, bool>,
     /// Place suffixes (facilities, landmarks).
     pub loc_suffixes: FxSet<String>,
-    /// The longest suffix, title, type or product noun, in characters (bounds suffix lookups).
-    pub max_suffix_chars: usize,
     /// Nouns that introduce an organisation's name.
     pub org_types: FxSet<String>,
     /// Nouns next to a product name.
@@ -125,6 +123,43 @@ pub struct Gazetteer {
     pub speakers: FxSet<String>,
     /// Words never taken for a name.
     pub not_names: FxSet<String>,
+    /// Every word of every list with its flags (one lookup answers all questions).
+    words: FxMap<String, u32>,
+    /// Suffix words (titles, organisation and place suffixes, organisation and product nouns)
+    /// grouped by their last character, longest first.
+    by_last: FxMap<char, Vec<(String, u32)>>,
+    /// The last characters of the suffix words.
+    suffix_ends: super::hangul::CharSet,
+    /// The first words of names with several words.
+    multi_first: FxSet<String>,
+}
+
+/// Word flags of the combined index.
+pub mod flag {
+    /// A name (PERSON, ORG, LOC, PRODUCT entry).
+    pub const NAME: u32 = 1;
+    /// A title.
+    pub const ROLE: u32 = 1 << 1;
+    /// An organisation suffix.
+    pub const ORG_SUFFIX: u32 = 1 << 2;
+    /// An organisation suffix that only joins a preceding organisation.
+    pub const SUBUNIT: u32 = 1 << 3;
+    /// A place suffix.
+    pub const LOC_SUFFIX: u32 = 1 << 4;
+    /// An organisation noun.
+    pub const ORG_TYPE: u32 = 1 << 5;
+    /// A product noun.
+    pub const PRODUCT_NOUN: u32 = 1 << 6;
+    /// A generic speaker.
+    pub const SPEAKER: u32 = 1 << 7;
+    /// A stop word.
+    pub const NOT_NAME: u32 = 1 << 8;
+    /// Any word that particle stripping keeps whole.
+    pub const KNOWN: u32 = NAME | ROLE | ORG_TYPE | PRODUCT_NOUN | SPEAKER | NOT_NAME;
+    /// Words that are no names themselves.
+    pub const COMMON: u32 = ROLE | ORG_TYPE | PRODUCT_NOUN | SPEAKER | NOT_NAME | ORG_SUFFIX;
+    /// Flags found through the suffix index.
+    pub const SUFFIXES: u32 = ROLE | ORG_SUFFIX | LOC_SUFFIX | ORG_TYPE | PRODUCT_NOUN;
 }
 
 /// The built-in list files, in load order.
@@ -177,6 +212,7 @@ impl Gazetteer {
                 first_err.get_or_insert(GazetteerError { file: file.to_string(), line: n + 1, message });
             }
         }
+        self.reindex();
         match first_err {
             Some(e) => Err(e),
             None => Ok(()),
@@ -241,11 +277,7 @@ impl Gazetteer {
             self.names.insert(name, NameEntry { label, canonical, context: has("context") });
             return Ok(());
         }
-        let words: Vec<String> = rest.split_whitespace().map(str::to_string).collect();
-        for w in &words {
-            self.max_suffix_chars = self.max_suffix_chars.max(w.chars().count());
-        }
-        let words = words.into_iter();
+        let words = rest.split_whitespace().map(str::to_string);
         match kind {
             "ROLE" => {
                 for w in words {
@@ -275,16 +307,100 @@ impl Gazetteer {
         self.names.get(s)
     }
 
+    /// Rebuilds the combined word index; [`Gazetteer::extend`] calls it. Call it after changing
+    /// the public lists directly.
+    pub fn reindex(&mut self) {
+        let mut words: FxMap<String, u32> = FxMap::default();
+        let mut add = |w: &str, f: u32| *words.entry(w.to_string()).or_insert(0) |= f;
+        for w in self.names.keys() {
+            add(w, flag::NAME);
+        }
+        for w in self.roles.keys() {
+            add(w, flag::ROLE);
+        }
+        for (w, sub) in &self.org_suffixes {
+            add(w, flag::ORG_SUFFIX | if *sub { flag::SUBUNIT } else { 0 });
+        }
+        for w in &self.loc_suffixes {
+            add(w, flag::LOC_SUFFIX);
+        }
+        for w in &self.org_types {
+            add(w, flag::ORG_TYPE);
+        }
+        for w in &self.product_nouns {
+            add(w, flag::PRODUCT_NOUN);
+        }
+        for w in &self.speakers {
+            add(w, flag::SPEAKER);
+        }
+        for w in &self.not_names {
+            add(w, flag::NOT_NAME);
+        }
+        let mut by_last: FxMap<char, Vec<(String, u32)>> = FxMap::default();
+        for (w, &f) in &words {
+            if f & flag::SUFFIXES != 0 {
+                if let Some(c) = w.chars().next_back() {
+                    by_last.entry(c).or_default().push((w.clone(), f & flag::SUFFIXES));
+                }
+            }
+        }
+        for v in by_last.values_mut() {
+            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        }
+        let mut suffix_ends = super::hangul::CharSet::default();
+        for c in by_last.keys() {
+            suffix_ends.insert(*c);
+        }
+        self.multi_first = self.names.keys().filter_map(|n| n.split_once(' ').map(|(f, _)| f.to_string())).collect();
+        self.words = words;
+        self.by_last = by_last;
+        self.suffix_ends = suffix_ends;
+    }
+
+    /// The flags of a word (0 when it is in no list); see [`flag`].
+    #[inline]
+    pub fn flags(&self, s: &str) -> u32 {
+        self.words.get(s).copied().unwrap_or(0)
+    }
+
     /// True for a word of any list (a name, title, trigger noun, speaker, stop word): particle
     /// stripping keeps such a word whole (`관계자`, `김정은`).
     #[inline]
     pub fn known_word(&self, s: &str) -> bool {
-        self.names.contains_key(s)
-            || self.roles.contains_key(s)
-            || self.speakers.contains(s)
-            || self.org_types.contains(s)
-            || self.product_nouns.contains(s)
-            || self.not_names.contains(s)
+        self.flags(s) & flag::KNOWN != 0
+    }
+
+    /// True for titles, trigger nouns, speakers, stop words and suffix words: no name.
+    #[inline]
+    pub fn common(&self, s: &str) -> bool {
+        self.flags(s) & flag::COMMON != 0
+    }
+
+    /// True when some suffix word (title, organisation or place suffix, organisation or product
+    /// noun) ends with `c`: a cheap test before [`Gazetteer::longest_suffix`].
+    #[inline]
+    pub fn has_suffix_ending(&self, c: char) -> bool {
+        self.suffix_ends.contains(c)
+    }
+
+    /// True when `w` is the first word of a name with several words.
+    #[inline]
+    pub fn starts_multiword_name(&self, w: &str) -> bool {
+        !self.multi_first.is_empty() && self.multi_first.contains(w)
+    }
+
+    /// The longest proper suffix of `word` (shorter than the word) that has one of the flags in
+    /// `mask`, with all its suffix flags.
+    #[inline]
+    pub fn longest_suffix<'w>(&self, word: &'w str, mask: u32) -> Option<(&'w str, u32)> {
+        let last = word.chars().next_back()?;
+        if !self.suffix_ends.contains(last) {
+            return None;
+        }
+        let list = self.by_last.get(&last)?;
+        list.iter()
+            .find(|(s, f)| f & mask != 0 && s.len() < word.len() && word.ends_with(s.as_str()))
+            .map(|(s, f)| (&word[word.len() - s.len()..], *f))
     }
 
     /// The flags of a title word, if it is one.
@@ -293,37 +409,31 @@ impl Gazetteer {
         self.roles.get(s).copied()
     }
 
-    /// The proper suffixes of `word` (shorter than it, at most [`Gazetteer::max_suffix_chars`]
-    /// characters), longest first.
-    pub fn suffixes<'w>(&self, word: &'w str) -> impl Iterator<Item = &'w str> {
-        let max = self.max_suffix_chars;
-        word.char_indices().skip(1).map(move |(i, _)| &word[i..]).filter(move |s| s.chars().count() <= max)
-    }
-
     /// The longest organisation suffix `word` ends with (the word being longer), with its
     /// subunit flag.
     pub fn org_suffix<'w>(&self, word: &'w str) -> Option<(&'w str, bool)> {
-        self.suffixes(word).find_map(|s| self.org_suffixes.get(s).map(|sub| (s, *sub)))
+        self.longest_suffix(word, flag::ORG_SUFFIX)
+            .map(|(s, _)| (s, self.org_suffixes.get(s).copied().unwrap_or(false)))
     }
 
     /// The longest place suffix `word` ends with (the word being longer).
     pub fn loc_suffix<'w>(&self, word: &'w str) -> Option<&'w str> {
-        self.suffixes(word).find(|s| self.loc_suffixes.contains(*s))
+        self.longest_suffix(word, flag::LOC_SUFFIX).map(|(s, _)| s)
     }
 
     /// The longest title `word` ends with (the word being longer): `의성군수` → `군수`.
     pub fn role_suffix<'w>(&self, word: &'w str) -> Option<&'w str> {
-        self.suffixes(word).find(|s| self.roles.contains_key(*s))
+        self.longest_suffix(word, flag::ROLE).map(|(s, _)| s)
     }
 
     /// True when `word` is an organisation noun or ends with one (`배터리업체`).
     pub fn is_org_type(&self, word: &str) -> bool {
-        self.org_types.contains(word) || self.suffixes(word).any(|s| self.org_types.contains(s))
+        self.flags(word) & flag::ORG_TYPE != 0 || self.longest_suffix(word, flag::ORG_TYPE).is_some()
     }
 
     /// True when `word` is a product noun or ends with one (`언어모델`).
     pub fn is_product_noun(&self, word: &str) -> bool {
-        self.product_nouns.contains(word) || self.suffixes(word).any(|s| self.product_nouns.contains(s))
+        self.flags(word) & flag::PRODUCT_NOUN != 0 || self.longest_suffix(word, flag::PRODUCT_NOUN).is_some()
     }
 }
 

@@ -28,6 +28,46 @@ pub fn jamo(c: char) -> Option<(u32, u32, u32)> {
     })
 }
 
+/// A set of characters, as a bitset over ASCII and the Hangul syllables (other characters are
+/// never members): membership costs a shift and a mask, no hashing.
+#[derive(Debug, Clone)]
+pub struct CharSet {
+    bits: Vec<u64>,
+}
+
+impl Default for CharSet {
+    fn default() -> Self {
+        CharSet { bits: vec![0; (128usize + 11_172).div_ceil(64)] }
+    }
+}
+
+impl CharSet {
+    #[inline]
+    fn index(c: char) -> Option<usize> {
+        let u = c as u32;
+        if u < 128 {
+            Some(u as usize)
+        } else if (0xAC00..=0xD7A3).contains(&u) {
+            Some(128 + (u - 0xAC00) as usize)
+        } else {
+            None
+        }
+    }
+
+    /// Adds `c` (ignored when it is neither ASCII nor a Hangul syllable).
+    pub fn insert(&mut self, c: char) {
+        if let Some(i) = Self::index(c) {
+            self.bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+
+    /// True when `c` is in the set.
+    #[inline]
+    pub fn contains(&self, c: char) -> bool {
+        Self::index(c).is_some_and(|i| self.bits[i / 64] & (1 << (i % 64)) != 0)
+    }
+}
+
 /// Which kind of stem a particle may follow.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum After {
@@ -145,20 +185,46 @@ fn stem_ok(stem: &str) -> bool {
     syl >= 2
 }
 
+/// The particles grouped by their last character, longest first, with the set of last characters.
+type ParticleTable = (CharSet, super::gazetteer::FxMap<char, Vec<(&'static str, After)>>);
+
+fn by_last() -> &'static ParticleTable {
+    static T: std::sync::OnceLock<ParticleTable> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let mut set = CharSet::default();
+        let mut m: super::gazetteer::FxMap<char, Vec<(&'static str, After)>> = Default::default();
+        for &(p, a) in PARTICLES {
+            if let Some(c) = p.chars().next_back() {
+                set.insert(c);
+                m.entry(c).or_default().push((p, a));
+            }
+        }
+        for v in m.values_mut() {
+            v.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        }
+        (set, m)
+    })
+}
+
 /// The longest particle that ends `word` and agrees with the syllable before it, as the length
 /// in bytes of the stem, or `None`.
 pub fn particle_split(word: &str) -> Option<usize> {
-    let mut best: Option<usize> = None;
-    for &(p, after) in PARTICLES {
+    let last = word.chars().next_back()?;
+    let (set, table) = by_last();
+    if !set.contains(last) {
+        return None;
+    }
+    let list = table.get(&last)?;
+    for &(p, after) in list {
         if word.len() > p.len() && word.ends_with(p) {
             let stem = &word[..word.len() - p.len()];
-            let Some(last) = stem.chars().next_back() else { continue };
-            if agrees(after, p, last) && stem_ok(stem) && best.is_none_or(|b| stem.len() < b) {
-                best = Some(stem.len());
+            let Some(prev) = stem.chars().next_back() else { continue };
+            if agrees(after, p, prev) && stem_ok(stem) {
+                return Some(stem.len());
             }
         }
     }
-    best
+    None
 }
 
 /// Inner particles of a two-layer ending (`로부터는`, `에게도`): case particles only.
@@ -180,22 +246,31 @@ const INNER: &[&str] = &[
     "으로부터",
 ];
 
-/// The length in bytes of `word` without its particles: up to two layers, the inner one only a
-/// case particle (`한빛전자로부터는` → `한빛전자`); `keep(stem)` stops at a known word.
-pub fn stem_len(word: &str, keep: &dyn Fn(&str) -> bool) -> usize {
-    if keep(word) {
-        return word.len();
+/// The length in bytes of `word` without its particles, and the flags `lookup` gives the stem:
+/// up to two layers, the inner one only a case particle (`한빛전자로부터는` → `한빛전자`); a word
+/// whose flags intersect `keep` stays whole (`관계자`, `김정은`).
+pub fn stem_split(word: &str, lookup: &dyn Fn(&str) -> u32, keep: u32) -> (usize, u32) {
+    let Some(n) = particle_split(word) else { return (word.len(), lookup(word)) };
+    let fw = lookup(word);
+    if fw & keep != 0 {
+        return (word.len(), fw);
     }
-    let Some(n) = particle_split(word) else { return word.len() };
-    if keep(&word[..n]) {
-        return n;
+    let fs = lookup(&word[..n]);
+    if fs & keep != 0 {
+        return (n, fs);
     }
     if let Some(m) = particle_split(&word[..n]) {
         if INNER.contains(&&word[m..n]) {
-            return m;
+            return (m, lookup(&word[..m]));
         }
     }
-    n
+    (n, fs)
+}
+
+/// The length in bytes of `word` without its particles (see [`stem_split`]); `keep(stem)` stops
+/// at a known word.
+pub fn stem_len(word: &str, keep: &dyn Fn(&str) -> bool) -> usize {
+    stem_split(word, &|w| u32::from(keep(w)), 1).0
 }
 
 /// Strips up to two layers of particles from `word` (`서울에서는` → `서울`, `한빛전자의` →

@@ -89,6 +89,11 @@ struct Layout {
 }
 
 fn normalize_line(line: &str) -> String {
+    let b = line.as_bytes();
+    let plain = !b.windows(2).any(|w| w == b"  " || w == [0xC2, 0xA0] || w == [0xE3, 0x80]) && !b.contains(&b'\t');
+    if plain {
+        return line.trim_matches(' ').to_string();
+    }
     let mut out = String::with_capacity(line.len());
     let mut space = false;
     for c in line.chars() {
@@ -148,13 +153,54 @@ fn layout(cleaned: &str) -> Layout {
     lay
 }
 
+/// True when [`clean`] would return `s` unchanged, decided cheaply: every character is printable
+/// ASCII, a line feed, or in a range that is NFC-stable, has a display width and is never
+/// removed (Hangul syllables, CJK ideographs, common punctuation and symbols). Anything else
+/// (controls, tabs, CR, zero-width or combining characters, compatibility ideographs) goes
+/// through `clean`.
+fn already_clean(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            if !(0x20..0x7F).contains(&x) && x != b'\n' {
+                return false;
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else { return false };
+        let ok = matches!(c as u32,
+            0xAC00..=0xD7A3          // Hangul syllables
+            | 0x4E00..=0x9FFF        // CJK ideographs (not the compatibility block)
+            | 0x3001..=0x3003 | 0x3008..=0x3011 | 0x3131..=0x3163 | 0x3165..=0x318E // CJK punctuation, jamo (no filler)
+            | 0x3200..=0x321E | 0x3220..=0x33FF // enclosed CJK, ㎿ ㏊ ㎡
+            | 0x2010..=0x2027 | 0x2030..=0x205E // dashes, quotes, bullets, ‰ (no separators, no invisible)
+            | 0x2100..=0x2125 | 0x2127..=0x2129 | 0x212C..=0x214F // letterlike, without Ω K Å (NFC maps them)
+            | 0x2190..=0x21FF | 0x2460..=0x24FF | 0x2500..=0x27BF // symbols, arrows, ①ⓒ, shapes ▲☞
+            | 0xFF01..=0xFF5E        // full-width forms
+            | 0xA1..=0xAC | 0xAE..=0xBF | 0xD7 | 0xF7 // Latin-1 signs (no soft hyphen)
+        );
+        if !ok {
+            return false;
+        }
+        i += c.len_utf8();
+    }
+    true
+}
+
 /// Extracts an annotated article from plain text (a `.txt` file's content).
 ///
 /// The result has `id`, `title` (the headline, tags such as `[단독]` in `extra["tags"]`),
 /// `published` (the option, else the date line), the cleaned text and the annotations, and has
 /// been through [`ingest::validate`].
 pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article {
-    let (cleaned, _) = clean(raw_text);
+    let cleaned: std::borrow::Cow<str> = if already_clean(raw_text) {
+        std::borrow::Cow::Borrowed(raw_text)
+    } else {
+        std::borrow::Cow::Owned(clean(raw_text).0)
+    };
     let lay = layout(&cleaned);
     let published = opts.published.or(lay.date_line);
     let gaz = &*opts.gazetteer;
@@ -172,7 +218,7 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     // figures, quote marks, tokens, entities
     let mut figs = figures::scan(text, paras, published);
     let marks = quotes::find_marks(text, paras, gaz);
-    let toks = text::tokenize(text, paras, &|w| gaz.known_word(w));
+    let toks = text::tokenize(text, paras, &|w| gaz.flags(w), gazetteer::flag::KNOWN);
     let fixed: Vec<(Range<usize>, &'static str)> = marks
         .iter()
         .filter(|q| q.kind != quotes::QKind::Quote)
@@ -181,10 +227,15 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     let fig_ranges: Vec<Range<usize>> = figs.iter().map(|f| f.start..f.end).collect();
     let ents = entities::find(text, &toks, gaz, &fixed, &fig_ranges);
     // numbers inside product names are no figures (가온 3, 이오 7)
-    figs.retain(|f| {
-        !fixed.iter().any(|(r, l)| *l == "PRODUCT" && r.start < f.end && f.start < r.end)
-            && !ents.iter().any(|e| e.label == "PRODUCT" && e.start < f.end && f.start < e.end)
-    });
+    let products: Vec<Range<usize>> = fixed
+        .iter()
+        .filter(|(_, l)| *l == "PRODUCT")
+        .map(|(r, _)| r.clone())
+        .chain(ents.iter().filter(|e| e.label == "PRODUCT").map(|e| e.start..e.end))
+        .collect();
+    if !products.is_empty() {
+        figs.retain(|f| !products.iter().any(|r| r.start < f.end && f.start < r.end));
+    }
     let ctx = quotes::Ctx { text, paras, captions: &is_caption, toks: &toks, entities: &ents, figures: &figs, gaz };
     let atts = quotes::attribute(&ctx, &marks);
 
@@ -192,23 +243,33 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     let mut anns: Vec<Annotation> = Vec::new();
     let new = |id: String, kind: Kind, label: &str, r: Range<usize>| {
         let mut a = Annotation::new(id, kind, label, r.start, r.end);
-        a.text = Some(text[r].to_string());
         a.layer = LAYER.to_string();
         a
     };
     // entities (with quote-decided terms and products), numbered in reading order
+    let n_ents = ents.len();
     let mut all_ents: Vec<(Range<usize>, &'static str, String, Option<usize>)> =
-        ents.iter().enumerate().map(|(i, e)| (e.start..e.end, e.label, e.canonical.clone(), Some(i))).collect();
+        Vec::with_capacity(n_ents + fixed.len());
     for (r, l) in &fixed {
         if !ents.iter().any(|e| e.start == r.start && e.end == r.end) {
             all_ents.push((r.clone(), l, text[r.clone()].to_string(), None));
         }
     }
+    let speakers_need: Vec<bool> = {
+        let mut v = vec![false; n_ents];
+        for a in &atts {
+            if let Some(e) = a.entity {
+                v[e] = true;
+            }
+        }
+        v
+    };
+    all_ents.extend(ents.into_iter().enumerate().map(|(i, e)| (e.start..e.end, e.label, e.canonical, Some(i))));
     all_ents.sort_by_key(|(r, ..)| (r.start, std::cmp::Reverse(r.end)));
-    let mut ent_id: Vec<Option<String>> = vec![None; ents.len()];
+    let mut ent_id: Vec<Option<String>> = vec![None; n_ents];
     for (n, (r, label, canonical, src)) in all_ents.into_iter().enumerate() {
         let id = format!("e{}", n + 1);
-        if let Some(i) = src {
+        if let Some(i) = src.filter(|&i| speakers_need[i]) {
             ent_id[i] = Some(id.clone());
         }
         let mut a = new(id, Kind::Entity, label, r);
@@ -285,6 +346,16 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     article
 }
 
+/// Sets every annotation's `text` to the text it covers (the extractor leaves `text` empty: the
+/// offsets say it; the `gisa extract` command fills it in for people reading the JSON).
+pub fn fill_span_texts(article: &mut Article) {
+    for a in &mut article.annotations {
+        if a.text.is_none() {
+            a.text = article.text.get(a.range()).map(str::to_string);
+        }
+    }
+}
+
 /// Quotes in the headline (frame F6, `김민수 “투자 두 배로”`): `{"quote", "speaker"}` objects
 /// (the title carries no annotations, so they go to `extra["title_quotes"]`).
 fn title_quotes(title: &str, gaz: &Gazetteer) -> Vec<Value> {
@@ -292,19 +363,12 @@ fn title_quotes(title: &str, gaz: &Gazetteer) -> Vec<Value> {
         return Vec::new();
     }
     let paras = text::one_paragraph(title);
-    let marks = quotes::find_marks(title, &paras, gaz);
-    let toks = text::tokenize(title, &paras, &|w| gaz.known_word(w));
-    let ents = entities::find(title, &toks, gaz, &[], &[]);
-    let ctx =
-        quotes::Ctx { text: title, paras: &paras, captions: &[false], toks: &toks, entities: &ents, figures: &[], gaz };
-    let atts = quotes::attribute(&ctx, &marks);
-    marks
+    quotes::find_marks(title, &paras, gaz)
         .iter()
-        .zip(atts)
-        .filter(|(q, _)| q.kind == quotes::QKind::Quote)
-        .map(|(q, a)| {
-            let speaker = a.entity.map(|e| ents[e].canonical.clone()).or(a.text);
-            json!({"quote": &title[q.inner.clone()], "speaker": speaker})
+        .filter(|q| q.kind == quotes::QKind::Quote)
+        .filter_map(|q| {
+            let speaker = quotes::headline_speaker(title, q.open, gaz)?;
+            Some(json!({"quote": &title[q.inner.clone()], "speaker": speaker}))
         })
         .collect()
 }
@@ -360,9 +424,52 @@ mod tests {
         assert_eq!(kim.canonical.as_deref(), Some("김민수"));
         let c = a.annotations.iter().find(|x| x.kind == Kind::Caption).expect("caption");
         assert_eq!(a.span_text(c), "한빛전자 김민수 대표가 발언하고 있다. (사진=한빛전자 제공)");
-        // every annotation's text is its span (validate found no mismatch) and offsets are bytes
+        // texts are filled on request and agree with the spans
+        let mut a = a;
+        assert!(a.annotations.iter().all(|x| x.text.is_none()));
+        fill_span_texts(&mut a);
         for x in &a.annotations {
             assert_eq!(x.text.as_deref(), Some(a.span_text(x)));
+        }
+        let before = a.clone();
+        crate::ingest::validate(&mut a);
+        assert_eq!(a, before, "validate finds nothing to flag");
+    }
+
+    #[test]
+    fn the_clean_fast_path_agrees_with_clean() {
+        // characters of every range the fast path accepts are left alone by clean()
+        let samples = [
+            "한빛전자 “투자” ‘겨울론’ 5조3천억원… 美 中 ㎿ ㏊ ㎡ ① ⓒ ▲ △ ☞ ▶ → ％ １２ ‰ · — – ― 〈》「」【】 ㄱㅎ © ° × ÷",
+            "plain ASCII ~!@#$%^&*()_+{}|:<>?`-=[]\\;',./ 0123456789\nline",
+        ];
+        for s in samples {
+            assert!(already_clean(s), "{s}");
+            assert_eq!(clean(s).0, s);
+        }
+        // exhaustively: every character the fast path accepts is one clean() leaves alone
+        for u in 0..0x1_0000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let s = format!("가{c}나");
+            if already_clean(&s) {
+                assert_eq!(clean(&s).0, s, "U+{u:04X}");
+            }
+        }
+        // what clean changes is never taken for clean
+        for s in [
+            "\u{2126}",
+            "\u{212B}",
+            "a\tb",
+            "a\r\nb",
+            "\u{1b}[31m",
+            "가\u{200b}나",
+            "\u{1100}\u{1161}",
+            "\u{F900}",
+            "soft\u{ad}hyphen",
+            "\u{3164}",
+            "\u{2028}",
+        ] {
+            assert!(!already_clean(s), "{s:?}");
         }
     }
 

@@ -271,6 +271,11 @@ fn name_before(text: &str, open: usize, gaz: &Gazetteer) -> Option<Range<usize>>
     None
 }
 
+/// The speaker of a headline quote (`김민수 대표 “…”` → `김민수`), if a name stands before it.
+pub fn headline_speaker<'t>(text: &'t str, open: usize, gaz: &Gazetteer) -> Option<&'t str> {
+    name_before(text, open, gaz).map(|r| &text[r])
+}
+
 fn classify(text: &str, q: &QuoteSpan, gaz: &Gazetteer) -> QKind {
     let content = &text[q.inner.clone()];
     let sfx = glued_word(text, q.close_end);
@@ -513,7 +518,10 @@ pub fn attribute(ctx: &Ctx, quotes: &[QuoteSpan]) -> Vec<Attribution> {
             out.push(Attribution::default());
             continue;
         }
-        let sents = sent_cache[q.para].get_or_insert_with(|| sentences(ctx.text, ctx.paras[q.para].clone())).clone();
+        if sent_cache[q.para].is_none() {
+            sent_cache[q.para] = Some(sentences(ctx.text, ctx.paras[q.para].clone()));
+        }
+        let sents: &[Range<usize>] = sent_cache[q.para].as_deref().unwrap_or(&[]);
         let si = sents.iter().position(|s| s.start <= q.open && q.open < s.end).unwrap_or(0);
         let sent = sents.get(si).cloned().unwrap_or(q.open..q.close_end);
         let mut found: Option<Attribution> = None;
@@ -626,7 +634,7 @@ mod tests {
             v
         };
         let g = Gazetteer::builtin();
-        let toks = tokenize(t, &paras, &|w| g.known_word(w));
+        let toks = tokenize(t, &paras, &|w| g.flags(w), crate::extract::gazetteer::flag::KNOWN);
         let quotes = find_marks(t, &paras, &g);
         let fixed: Vec<_> = quotes
             .iter()

@@ -19,6 +19,8 @@ pub struct Tok {
     pub stem_end: usize,
     /// Paragraph index.
     pub para: usize,
+    /// What the lookup of [`tokenize`] says about the stem (gazetteer flags).
+    pub flags: u32,
     /// The character before the token (`'\n'` at a paragraph start).
     pub before: char,
     /// The character after the token (`'\n'` at a paragraph end).
@@ -51,9 +53,10 @@ impl Tok {
     }
 }
 
-/// Splits the paragraphs of `text` into tokens. `keep_whole(word)` says when a word is a name
-/// that must not lose its last syllables to particle stripping (`김정은`).
-pub fn tokenize(text: &str, paras: &[Range<usize>], keep_whole: &dyn Fn(&str) -> bool) -> Vec<Tok> {
+/// Splits the paragraphs of `text` into tokens. `lookup(word)` gives a word's flags (see
+/// [`super::gazetteer::flag`]); a word with a flag in `keep` does not lose its last syllables to
+/// particle stripping (`김정은`, `관계자`). Each token stores its stem's flags.
+pub fn tokenize(text: &str, paras: &[Range<usize>], lookup: &dyn Fn(&str) -> u32, keep: u32) -> Vec<Tok> {
     let mut out = Vec::with_capacity(text.len() / 7);
     for (pi, r) in paras.iter().enumerate() {
         let p = &text[r.start..r.end];
@@ -86,13 +89,14 @@ pub fn tokenize(text: &str, paras: &[Range<usize>], keep_whole: &dyn Fn(&str) ->
                 }
             }
             let word = &p[start..end];
-            let stem_len = stem_len(word, keep_whole);
+            let (stem_len, flags) = stem_split(word, lookup, keep);
             let after = p[end..].chars().next().unwrap_or('\n');
             out.push(Tok {
                 start: r.start + start,
                 end: r.start + end,
                 stem_end: r.start + start + stem_len,
                 para: pi,
+                flags,
                 before: prev,
                 after,
             });
@@ -102,13 +106,14 @@ pub fn tokenize(text: &str, paras: &[Range<usize>], keep_whole: &dyn Fn(&str) ->
     out
 }
 
-/// Length of a word's stem in bytes (only Hangul endings carry particles).
-fn stem_len(word: &str, keep_whole: &dyn Fn(&str) -> bool) -> usize {
+/// A word's stem length and the stem's flags (only Hangul endings carry particles).
+fn stem_split(word: &str, lookup: &dyn Fn(&str) -> u32, keep: u32) -> (usize, u32) {
     if !word.chars().next_back().is_some_and(is_syllable) {
-        return word.len();
+        return (word.len(), lookup(word));
     }
-    super::hangul::stem_len(word, keep_whole)
+    super::hangul::stem_split(word, lookup, keep)
 }
+
 /// The paragraph ranges of a text with one paragraph (for tests and single lines).
 pub fn one_paragraph(s: &str) -> Vec<Range<usize>> {
     std::iter::once(0..s.len()).collect()
@@ -129,9 +134,9 @@ pub fn sentences(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
     let mut depth = 0u32;
     let mut straight_open = false;
     let mut prev = ' ';
-    let chars: Vec<(usize, char)> = p.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let next = chars.get(k + 1).map(|x| x.1);
+    let mut it = p.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let next = it.peek().map(|x| x.1);
         match c {
             '“' | '「' | '『' => depth += 1,
             '”' | '」' | '』' => {
@@ -185,7 +190,7 @@ mod tests {
     #[test]
     fn tokens_and_stems() {
         let t = "네오AI는 노바칩스(NovaChips)와 ‘NX-200’을 2.5배";
-        let toks = tokenize(t, &crate::extract::text::one_paragraph(t), &|_| false);
+        let toks = tokenize(t, &crate::extract::text::one_paragraph(t), &|_| 0, 1);
         let words: Vec<_> = toks.iter().map(|k| k.word(t)).collect();
         assert_eq!(words, vec!["네오AI는", "노바칩스", "NovaChips", "와", "NX-200", "을", "2.5배"]);
         let stems: Vec<_> = toks.iter().map(|k| k.stem(t)).collect();
@@ -194,7 +199,7 @@ mod tests {
         assert_eq!(toks[2].after, ')');
         // a whole name is not cut
         let t = "김정은 위원장";
-        let toks = tokenize(t, &crate::extract::text::one_paragraph(t), &|w| w == "김정은");
+        let toks = tokenize(t, &crate::extract::text::one_paragraph(t), &|w| u32::from(w == "김정은"), 1);
         assert_eq!(toks[0].stem(t), "김정은");
     }
 
