@@ -69,7 +69,10 @@ pub fn classify(line: &str) -> Line {
     }
     let r = res();
     let first = line.as_bytes()[0];
-    if (first.is_ascii_digit() || line.starts_with(['입', '기', '최', '등', '송', '승', '게', '발', '수', '업', '[']))
+    let digit_early = line.as_bytes().iter().take(24).any(u8::is_ascii_digit);
+    if digit_early
+        && (first.is_ascii_digit()
+            || line.starts_with(['입', '기', '최', '등', '송', '승', '게', '발', '수', '업', '[']))
         && line.len() < 160
         && r.date_line.is_match(line)
     {
@@ -112,7 +115,9 @@ pub fn classify(line: &str) -> Line {
 /// The byte length of a dateline byline at the start of a paragraph
 /// (`(서울=가상뉴스) 이수진 기자 = `), or 0.
 pub fn dateline_prefix(para: &str) -> usize {
-    if !para.starts_with(['(', '[', '【']) && !para.contains("기자") && !para.contains("특파원") {
+    let head = &para.as_bytes()[..para.len().min(120)];
+    let has_eq = memchr::memchr(b'=', head).is_some();
+    if !has_eq {
         return 0;
     }
     res().dateline.find(para).map_or(0, |m| m.end())
@@ -120,6 +125,9 @@ pub fn dateline_prefix(para: &str) -> usize {
 
 /// Splits leading headline tags off: `[단독] 제목` → (`제목`, [`단독`]).
 pub fn strip_tags(title: &str) -> (String, Vec<String>) {
+    if !title.trim_start().starts_with(['[', '【']) {
+        return (title.trim().to_string(), Vec::new());
+    }
     match res().tags.find(title) {
         Some(m) => {
             let tags = m

@@ -42,6 +42,45 @@ fn res() -> &'static Res {
     })
 }
 
+/// Words that start a credit or a position marker right after `(`, `[` or `/`.
+const CUE_AFTER_OPEN: &[&str] = &[
+    "사진",
+    "자료",
+    "그래픽",
+    "이미지",
+    "영상",
+    "출처",
+    "왼쪽",
+    "오른쪽",
+    "좌측",
+    "우측",
+    "가운데",
+    "앞줄",
+    "뒷줄",
+    "위",
+    "아래",
+    "로이터",
+    "AP",
+    "AFP",
+    "EPA",
+    "신화",
+    "교도",
+    "UPI",
+];
+
+/// One pass over the brackets and slashes of a paragraph: true when one opens a credit or a
+/// position marker, or a `]` closes `… 제공]`.
+fn has_cue(para: &str) -> bool {
+    let b = para.as_bytes();
+    for at in memchr::memchr3_iter(b'(', b'[', b'/', b) {
+        let rest = para[at + 1..].trim_start();
+        if CUE_AFTER_OPEN.iter().any(|w| rest.starts_with(w)) || (b[at] == b'[' && para[at..].contains("제공]")) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Decides whether paragraph `para` is a caption. `after_headline`: it is the first paragraph.
 pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
     if para.chars().count() > 250 {
@@ -51,31 +90,7 @@ pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
     let mut strong = para.starts_with(['▲', '△']);
     let progressive = para.trim_end().ends_with("고 있다.") || para.trim_end().ends_with("고 있다");
     // cheap pre-checks before the regexes: a credit or a marker needs one of these words
-    let bracket = para.bytes().any(|b| matches!(b, b'(' | b'[' | b'/'));
-    let cue = bracket
-        && [
-            "사진",
-            "제공",
-            "자료",
-            "그래픽",
-            "이미지",
-            "영상",
-            "출처",
-            "연합뉴스",
-            "뉴스1",
-            "뉴시스",
-            "왼쪽",
-            "오른쪽",
-            "좌측",
-            "우측",
-            "가운데",
-            "앞줄",
-            "뒷줄",
-            "위)",
-            "아래",
-        ]
-        .iter()
-        .any(|w| para.contains(w));
+    let cue = has_cue(para);
     if !(strong || cue || progressive && after_headline) {
         return None;
     }

@@ -18,7 +18,9 @@
 //! last-name references and spelling variants, the first form of an `X(Y)` pair, and the first
 //! spelling of names that differ only in spaces.
 
-use super::gazetteer::{flag, FxMap, Gazetteer, Label};
+use std::borrow::Cow;
+
+use super::gazetteer::{flag, FxMap, Gazetteer, Label, SuffixLengths};
 use super::hangul::{is_syllable, skeleton, syllables};
 use super::text::Tok;
 
@@ -51,13 +53,13 @@ enum Src {
 }
 
 #[derive(Debug, Clone)]
-struct Cand {
+struct Cand<'a> {
     first: usize,
     last: usize,
     start: usize,
     end: usize,
     label: Label,
-    canonical: Option<String>,
+    canonical: Option<Cow<'a, str>>,
     src: Src,
     dead: bool,
 }
@@ -67,25 +69,26 @@ const RISKY_ROLES: &[&str] = &["시장", "이사", "대사", "지사", "위원",
 
 /// A person found so far, for surname and last-name references.
 #[derive(Debug, Clone)]
-struct Known {
-    name: String,
-    surname: String,
-    last: String,
-    last_key: String,
-    role: String,
+struct Known<'a> {
+    name: &'a str,
+    surname: &'a str,
+    last: &'a str,
+    role: &'a str,
 }
 
 struct St<'a> {
     text: &'a str,
     toks: &'a [Tok],
     gaz: &'a Gazetteer,
-    cands: Vec<Cand>,
+    cands: Vec<Cand<'a>>,
     owner: Vec<Option<usize>>,
     /// Tokens that can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
     blocked: Vec<bool>,
-    known: Vec<Known>,
+    known: Vec<Known<'a>>,
     /// Gazetteer flags of each token's stem.
     flags: Vec<u32>,
+    /// Suffixes of each token's stem.
+    sufs: Vec<SuffixLengths>,
 }
 
 impl<'a> St<'a> {
@@ -104,7 +107,7 @@ impl<'a> St<'a> {
         last: usize,
         end: usize,
         label: Label,
-        canonical: Option<String>,
+        canonical: Option<Cow<'a, str>>,
         src: Src,
     ) -> bool {
         if (first..=last).any(|j| self.owner[j].is_some() || self.blocked[j]) {
@@ -118,7 +121,7 @@ impl<'a> St<'a> {
         true
     }
 
-    fn assign_tok(&mut self, i: usize, label: Label, canonical: Option<String>, src: Src) -> bool {
+    fn assign_tok(&mut self, i: usize, label: Label, canonical: Option<Cow<'a, str>>, src: Src) -> bool {
         let end = self.toks[i].stem_end;
         self.assign(i, i, end, label, canonical, src)
     }
@@ -160,45 +163,42 @@ impl<'a> St<'a> {
             && self.flags[i] & flag::COMMON == 0
     }
 
-    fn remember(&mut self, name: &str, role: &str) {
-        let words: Vec<&str> = name.split(' ').collect();
-        let last = words.last().copied().unwrap_or(name).to_string();
-        let first_word = words[0];
-        let surname = if words.len() == 1 {
-            let two: String = first_word.chars().take(2).collect();
-            if syllables(first_word) >= 3 && self.gaz.surnames.contains(two.as_str()) {
-                two
+    fn remember(&mut self, name: &'a str, role: &'a str) {
+        let (first_word, last) = match (name.find(' '), name.rfind(' ')) {
+            (Some(f), Some(l)) => (&name[..f], &name[l + 1..]),
+            _ => (name, name),
+        };
+        let surname = if first_word.len() == name.len() {
+            let two_end = name.char_indices().nth(2).map_or(name.len(), |(i, _)| i);
+            let one_end = name.char_indices().nth(1).map_or(name.len(), |(i, _)| i);
+            if syllables(first_word) >= 3 && self.gaz.surnames.contains(&name[..two_end]) {
+                &name[..two_end]
             } else {
-                first_word.chars().take(1).collect()
+                &name[..one_end]
             }
         } else {
-            String::new()
+            ""
         };
         self.known.retain(|k| k.name != name);
-        self.known.push(Known {
-            name: name.to_string(),
-            surname,
-            last_key: skeleton(&last),
-            last,
-            role: role.to_string(),
-        });
+        self.known.push(Known { name, surname, last, role });
     }
 
     /// A known person referred to by `w` before `role`: a surname (`김 대표`), a foreign last
     /// name (`하인츠 회장`), or a spelling variant of one (`캘러한` for `캘러핸`).
-    fn reference(&self, w: &str, role: &str) -> Option<String> {
+    fn reference(&self, w: &str, role: &str) -> Option<&'a str> {
         if syllables(w) <= 2 && w.chars().count() <= 2 {
             let hits: Vec<&Known> = self.known.iter().rev().filter(|k| k.surname == w).collect();
             if let Some(k) = hits.iter().find(|k| k.role == role).or(hits.first()) {
-                return Some(k.name.clone());
+                return Some(k.name);
             }
         }
+        let key = (syllables(w) >= 3).then(|| skeleton(w));
         for k in self.known.iter().rev() {
             if !k.surname.is_empty() {
                 continue;
             }
-            if k.last == w || (syllables(w) >= 3 && k.last_key == skeleton(w)) {
-                return Some(k.name.clone());
+            if k.last == w || key.as_ref().is_some_and(|key| *key == skeleton(k.last)) {
+                return Some(k.name);
             }
         }
         None
@@ -253,8 +253,12 @@ fn role_of<'a>(st: &St<'a>, i: usize) -> Option<(&'a str, Option<Glued>)> {
             return Some(("장", Some(Glued::Org(start + org.len()))));
         }
     }
-    let r = st.gaz.role_suffix(w)?;
-    let prefix = &w[..w.len() - r.len()];
+    let rl = st.sufs[i].role as usize;
+    if rl == 0 {
+        return None;
+    }
+    let r = &w[w.len() - rl..];
+    let prefix = &w[..w.len() - rl];
     if st.gaz.name(prefix).is_some_and(|e| e.label == Label::Loc) {
         return Some((r, Some(Glued::Place(start + prefix.len()))));
     }
@@ -272,6 +276,16 @@ pub fn find(
 ) -> Vec<Entity> {
     let n = toks.len();
     let flags: Vec<u32> = toks.iter().map(|t| t.flags).collect();
+    let sufs: Vec<SuffixLengths> = toks
+        .iter()
+        .map(|t| {
+            if t.flags & flag::COMMON != 0 && t.flags & flag::ORG_TYPE == 0 {
+                SuffixLengths::default()
+            } else {
+                gaz.suffix_lengths(t.stem(text))
+            }
+        })
+        .collect();
     let mut st = St {
         text,
         toks,
@@ -281,6 +295,7 @@ pub fn find(
         blocked: vec![false; n],
         known: Vec::new(),
         flags,
+        sufs,
     };
     // tokens inside quote-decided spans or figures, or starting with a digit, are no names
     {
@@ -321,7 +336,7 @@ pub fn find(
             if let Some(e) = gaz.name(key) {
                 if !e.context {
                     let end = toks[i + k - 1].stem_end;
-                    done = st.assign(i, i + k - 1, end, e.label, e.canonical.clone(), Src::Gaz);
+                    done = st.assign(i, i + k - 1, end, e.label, e.canonical.as_deref().map(Cow::Borrowed), Src::Gaz);
                     break;
                 }
             }
@@ -336,7 +351,7 @@ pub fn find(
                 continue;
             }
             let src = if e.context { Src::GazContext } else { Src::Gaz };
-            st.assign_tok(i, e.label, e.canonical.clone(), src);
+            st.assign_tok(i, e.label, e.canonical.as_deref().map(Cow::Borrowed), src);
             continue;
         }
         match &role_prefix[i] {
@@ -347,7 +362,8 @@ pub fn find(
             }
             Some((_, Some(Glued::Org(pend)))) => {
                 let pend = *pend;
-                let canon = gaz.name(&text[toks[i].start..pend]).and_then(|e| e.canonical.clone());
+                let canon =
+                    gaz.name(&text[toks[i].start..pend]).and_then(|e| e.canonical.as_deref()).map(Cow::Borrowed);
                 st.assign(i, i, pend, Label::Org, canon, Src::Gaz);
                 continue;
             }
@@ -357,29 +373,37 @@ pub fn find(
             continue;
         }
         // Hangul then Latin capitals (네오AI, 한강FC); Latin first (LNG운반선) is a common noun
-        let hangul_first = stem.chars().next().is_some_and(is_syllable);
-        let upper = stem.chars().filter(char::is_ascii_uppercase).count();
-        let latin_tail = stem.trim_start_matches(|c: char| is_syllable(c));
-        if hangul_first && upper >= 2 && latin_tail.chars().all(|c| c.is_ascii_alphabetic()) && !latin_tail.is_empty() {
-            st.assign_tok(i, Label::Org, None, Src::Mixed);
-            continue;
+        let sb = stem.as_bytes();
+        if sb[0] >= 0x80 && sb.last().is_some_and(u8::is_ascii_uppercase) {
+            let hangul_first = stem.chars().next().is_some_and(is_syllable);
+            let upper = sb.iter().filter(|b| b.is_ascii_uppercase()).count();
+            let latin_tail = stem.trim_start_matches(|c: char| is_syllable(c));
+            if hangul_first
+                && upper >= 2
+                && latin_tail.bytes().all(|c| c.is_ascii_alphabetic())
+                && !latin_tail.is_empty()
+            {
+                st.assign_tok(i, Label::Org, None, Src::Mixed);
+                continue;
+            }
         }
-        if let Some((suf, subunit)) = gaz.org_suffix(stem) {
+        let sl = st.sufs[i];
+        if sl.org != 0 {
+            let suf = &stem[stem.len() - sl.org as usize..];
+            let subunit = sl.subunit;
             let base = &stem[..stem.len() - suf.len()];
             let enough = if syllables(suf) <= 1 && suf.chars().all(is_syllable) {
                 syllables(base) >= 2
             } else {
                 !base.is_empty()
             };
-            if enough && !gaz.roles.contains_key(stem) {
+            if enough && st.flags[i] & flag::ROLE == 0 {
                 st.assign_tok(i, Label::Org, None, if subunit { Src::Subunit } else { Src::Suffix });
                 continue;
             }
         }
-        if let Some(suf) = gaz.loc_suffix(stem) {
-            if syllables(&stem[..stem.len() - suf.len()]) >= 2 {
-                st.assign_tok(i, Label::Loc, None, Src::Suffix);
-            }
+        if sl.loc != 0 && syllables(&stem[..stem.len() - sl.loc as usize]) >= 2 {
+            st.assign_tok(i, Label::Loc, None, Src::Suffix);
         }
     }
 
@@ -388,8 +412,7 @@ pub fn find(
         if st.owner[i].is_some() || !toks[i - 1].bare() {
             continue;
         }
-        let prev = st.stem(i - 1);
-        if st.flags[i - 1] & flag::ORG_TYPE == 0 && !prev.ends_with(|c: char| gaz.has_suffix_ending(c)) {
+        if st.flags[i - 1] & flag::ORG_TYPE == 0 && st.sufs[i - 1].org_type == 0 {
             continue;
         }
         if !st.adjacent(i - 1) || !st.name_token_ok(i) {
@@ -399,7 +422,7 @@ pub fn find(
         let determiner = i >= 2
             && st.adjacent(i - 2)
             && matches!(toks[i - 2].word(text), "한" | "이" | "그" | "각" | "모든" | "여러" | "다른" | "해당" | "일부");
-        let is_type = gaz.is_org_type(prev) && !determiner;
+        let is_type = !determiner;
         let closes = !toks[i].bare() || matches!(toks[i].after, '(' | ',' | ')' | '\n' | '·');
         let w = st.stem(i);
         if is_type && closes && (syllables(w) >= 2 || w.chars().any(|c| c.is_ascii_alphabetic())) {
@@ -442,7 +465,7 @@ pub fn find(
                 // a reference to someone named before wins over a new name (하인츠 회장)
                 let reference = (chain.len() == 1 || before_is_org).then(|| st.reference(w, role)).flatten();
                 if let Some(full) = reference {
-                    st.assign_tok(last, Label::Person, Some(full), Src::Role);
+                    st.assign_tok(last, Label::Person, Some(Cow::Borrowed(full)), Src::Role);
                     found = true;
                 } else if st.korean_name(w, if before_is_org { 2 } else { 3 })
                     && (!risky || st.known.iter().any(|k| k.name == w))
@@ -458,8 +481,8 @@ pub fn find(
                 if gaz.given.contains(w0) && st.name_token_ok(c0) && st.name_token_ok(chain[1]) {
                     let end = toks[chain[1]].stem_end;
                     if st.assign(c0, chain[1], end, Label::Person, None, Src::Role) {
-                        let name = text[toks[c0].start..end].to_string();
-                        st.remember(&name, role);
+                        let name = &text[toks[c0].start..end];
+                        st.remember(name, role);
                         found = true;
                         for &m in &chain[2..] {
                             if st.name_token_ok(m) {
@@ -469,8 +492,7 @@ pub fn find(
                     }
                 } else if st.free(c0) && st.korean_name(w0, 2) && !risky {
                     st.assign_tok(c0, Label::Person, None, Src::Role);
-                    let w0 = w0.to_string();
-                    st.remember(&w0, role);
+                    st.remember(w0, role);
                     found = true;
                     for &m in &chain[1..] {
                         if st.name_token_ok(m) {
@@ -501,7 +523,7 @@ pub fn find(
                     let canon = st.cands[c]
                         .canonical
                         .clone()
-                        .unwrap_or_else(|| text[st.cands[c].start..st.cands[c].end].to_string());
+                        .unwrap_or(Cow::Borrowed(&text[st.cands[c].start..st.cands[c].end]));
                     let label = st.cands[c].label;
                     st.assign_tok(i + 1, label, Some(canon), Src::Alias);
                 }
@@ -519,8 +541,8 @@ pub fn find(
     merge(&mut st);
 
     // 8: propagation of names found above
-    let mut single: FxMap<&str, (Label, Option<String>)> = FxMap::default();
-    let mut multi: Vec<(Vec<&str>, Label, Option<String>)> = Vec::new();
+    let mut single: FxMap<&str, (Label, Option<Cow<str>>)> = FxMap::default();
+    let mut multi: Vec<(Vec<&str>, Label, Option<Cow<str>>)> = Vec::new();
     for c in st.cands.iter().filter(|c| !c.dead) {
         let name = &text[c.start..c.end];
         if c.first == c.last {
@@ -630,7 +652,7 @@ fn split_by_evidence(st: &St, word: &str) -> bool {
 }
 
 /// True when a product name starts at token `i` (product tokens may be blocked: `가온 3`).
-fn starts_product(multi: &[(Vec<&str>, Label, Option<String>)], st: &St, i: usize) -> bool {
+fn starts_product(multi: &[(Vec<&str>, Label, Option<Cow<str>>)], st: &St, i: usize) -> bool {
     st.owner[i].is_none()
         && multi.iter().any(|(w, l, _)| {
             *l == Label::Product && w.first().is_some_and(|f| st.toks[i].word(st.text).starts_with(*f))
@@ -688,32 +710,23 @@ fn merge(st: &mut St) {
 
 /// The final entities, with canonical names (spacing variants folded onto the first spelling).
 fn finish(st: &St) -> Vec<Entity> {
-    let mut by_key: FxMap<String, String> = FxMap::default();
-    let mut out: Vec<Entity> = st
-        .cands
-        .iter()
-        .filter(|c| !c.dead && c.src != Src::Fixed && c.start < c.end)
-        .map(|c| {
-            let surface = st.text[c.start..c.end].to_string();
-            let canonical = c.canonical.clone().unwrap_or(surface);
-            // spacing variants fold onto the first spelling (one key per distinct name)
-            let squashed;
-            let key: &str = if canonical.contains(char::is_whitespace) {
-                squashed = canonical.chars().filter(|ch| !ch.is_whitespace()).collect::<String>();
-                &squashed
-            } else {
-                &canonical
-            };
-            let canonical = match by_key.get(key) {
-                Some(first) => first.clone(),
-                None => {
-                    by_key.insert(key.to_string(), canonical.clone());
-                    canonical
-                }
-            };
-            Entity { start: c.start, end: c.end, label: c.label.as_str(), canonical }
-        })
-        .collect();
+    let mut by_key: FxMap<Cow<str>, usize> = FxMap::default();
+    let mut names: Vec<&str> = Vec::new();
+    let mut out: Vec<Entity> = Vec::with_capacity(st.cands.len());
+    for c in st.cands.iter().filter(|c| !c.dead && c.src != Src::Fixed && c.start < c.end) {
+        let canonical: &str = c.canonical.as_deref().unwrap_or(&st.text[c.start..c.end]);
+        // spacing variants fold onto the first spelling (keys borrow unless there are spaces)
+        let key: Cow<str> = if canonical.contains(char::is_whitespace) {
+            Cow::Owned(canonical.chars().filter(|ch| !ch.is_whitespace()).collect())
+        } else {
+            Cow::Borrowed(canonical)
+        };
+        let first = *by_key.entry(key).or_insert_with(|| {
+            names.push(canonical);
+            names.len() - 1
+        });
+        out.push(Entity { start: c.start, end: c.end, label: c.label.as_str(), canonical: names[first].to_string() });
+    }
     out.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
     out
 }

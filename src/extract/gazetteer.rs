@@ -159,7 +159,7 @@ pub mod flag {
     /// Words that are no names themselves.
     pub const COMMON: u32 = ROLE | ORG_TYPE | PRODUCT_NOUN | SPEAKER | NOT_NAME | ORG_SUFFIX;
     /// Flags found through the suffix index.
-    pub const SUFFIXES: u32 = ROLE | ORG_SUFFIX | LOC_SUFFIX | ORG_TYPE | PRODUCT_NOUN;
+    pub const SUFFIXES: u32 = ROLE | ORG_SUFFIX | SUBUNIT | LOC_SUFFIX | ORG_TYPE | PRODUCT_NOUN;
 }
 
 /// The built-in list files, in load order.
@@ -409,6 +409,40 @@ impl Gazetteer {
         self.roles.get(s).copied()
     }
 
+    /// One scan of the suffix index for `word`: the byte length of the longest proper suffix
+    /// that is a title, an organisation suffix, a place suffix and an organisation noun (0 when
+    /// none), and whether that organisation suffix is a unit (`subunit`).
+    pub fn suffix_lengths(&self, word: &str) -> SuffixLengths {
+        let mut out = SuffixLengths::default();
+        let Some(last) = word.chars().next_back() else { return out };
+        if !self.suffix_ends.contains(last) {
+            return out;
+        }
+        let Some(list) = self.by_last.get(&last) else { return out };
+        let wb = word.as_bytes();
+        for (s, f) in list {
+            let n = s.len();
+            if n >= wb.len() || &wb[wb.len() - n..] != s.as_bytes() {
+                continue;
+            }
+            let n8 = n.min(255) as u8;
+            if f & flag::ROLE != 0 && out.role == 0 {
+                out.role = n8;
+            }
+            if f & flag::ORG_SUFFIX != 0 && out.org == 0 {
+                out.org = n8;
+                out.subunit = f & flag::SUBUNIT != 0;
+            }
+            if f & flag::LOC_SUFFIX != 0 && out.loc == 0 {
+                out.loc = n8;
+            }
+            if f & flag::ORG_TYPE != 0 && out.org_type == 0 {
+                out.org_type = n8;
+            }
+        }
+        out
+    }
+
     /// The longest organisation suffix `word` ends with (the word being longer), with its
     /// subunit flag.
     pub fn org_suffix<'w>(&self, word: &'w str) -> Option<(&'w str, bool)> {
@@ -435,6 +469,22 @@ impl Gazetteer {
     pub fn is_product_noun(&self, word: &str) -> bool {
         self.flags(word) & flag::PRODUCT_NOUN != 0 || self.longest_suffix(word, flag::PRODUCT_NOUN).is_some()
     }
+}
+
+/// The longest suffixes of one word by category (byte lengths, 0 = none); see
+/// [`Gazetteer::suffix_lengths`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SuffixLengths {
+    /// A title (`군수` in `의성군수`).
+    pub role: u8,
+    /// An organisation suffix (`전자` in `한빛전자`).
+    pub org: u8,
+    /// The organisation suffix is a unit (`위원회`, `센터`).
+    pub subunit: bool,
+    /// A place suffix (`광장`).
+    pub loc: u8,
+    /// An organisation noun (`업체` in `배터리업체`).
+    pub org_type: u8,
 }
 
 /// Collapses runs of whitespace to one space.

@@ -32,12 +32,14 @@ pub fn jamo(c: char) -> Option<(u32, u32, u32)> {
 /// never members): membership costs a shift and a mask, no hashing.
 #[derive(Debug, Clone)]
 pub struct CharSet {
-    bits: Vec<u64>,
+    bits: [u64; CHARSET_WORDS],
 }
+
+const CHARSET_WORDS: usize = (128 + 11_172usize).div_ceil(64);
 
 impl Default for CharSet {
     fn default() -> Self {
-        CharSet { bits: vec![0; (128usize + 11_172).div_ceil(64)] }
+        CharSet { bits: [0; CHARSET_WORDS] }
     }
 }
 

@@ -88,11 +88,13 @@ struct Layout {
     paras: Vec<Range<usize>>,
 }
 
-fn normalize_line(line: &str) -> String {
+fn normalize_line(line: &str) -> std::borrow::Cow<'_, str> {
     let b = line.as_bytes();
-    let plain = !b.windows(2).any(|w| w == b"  " || w == [0xC2, 0xA0] || w == [0xE3, 0x80]) && !b.contains(&b'\t');
+    let plain = memchr::memchr2(b'\t', 0xC2, b).is_none()
+        && memchr::memmem::find(b, b"  ").is_none()
+        && memchr::memmem::find(b, "\u{3000}".as_bytes()).is_none();
     if plain {
-        return line.trim_matches(' ').to_string();
+        return std::borrow::Cow::Borrowed(line.trim_matches(' '));
     }
     let mut out = String::with_capacity(line.len());
     let mut space = false;
@@ -107,12 +109,12 @@ fn normalize_line(line: &str) -> String {
             out.push(c);
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 fn layout(cleaned: &str) -> Layout {
     let mut lay = Layout::default();
-    let mut body: Vec<String> = Vec::new();
+    let mut body: Vec<std::borrow::Cow<str>> = Vec::new();
     for raw in cleaned.split('\n') {
         let line = normalize_line(raw);
         if line.is_empty() {
@@ -122,31 +124,34 @@ fn layout(cleaned: &str) -> Layout {
             boilerplate::Line::Body => body.push(line),
             boilerplate::Line::Date(d) => {
                 lay.date_line.get_or_insert(d);
-                lay.boilerplate.push(line);
+                lay.boilerplate.push(line.into_owned());
             }
-            boilerplate::Line::Boilerplate(_) => lay.boilerplate.push(line),
+            boilerplate::Line::Boilerplate(_) => lay.boilerplate.push(line.into_owned()),
         }
     }
+    let mut first = 0;
     if body.len() >= 2 && boilerplate::looks_like_headline(&body[0]) {
-        let (t, tags) = boilerplate::strip_tags(&body.remove(0));
+        let (t, tags) = boilerplate::strip_tags(&body[0]);
         lay.title = t;
         lay.tags = tags;
+        first = 1;
     }
-    for p in body.iter_mut().take(3) {
+    let mut skip = vec![0usize; body.len()];
+    for (i, p) in body.iter().enumerate().skip(first).take(3) {
         let n = boilerplate::dateline_prefix(p);
         if n > 0 && n < p.len() {
             lay.dateline = Some(p[..n].trim().to_string());
-            *p = p[n..].trim_start().to_string();
+            skip[i] = n + (p.len() - n - p[n..].trim_start().len());
             break;
         }
     }
     let mut text = String::with_capacity(body.iter().map(|p| p.len() + 1).sum());
-    for (i, p) in body.iter().enumerate() {
-        if i > 0 {
+    for (i, p) in body.iter().enumerate().skip(first) {
+        if i > first {
             text.push('\n');
         }
         let s = text.len();
-        text.push_str(p);
+        text.push_str(&p[skip[i]..]);
         lay.paras.push(s..text.len());
     }
     lay.text = text;
@@ -168,6 +173,11 @@ fn already_clean(s: &str) -> bool {
                 return false;
             }
             i += 1;
+            continue;
+        }
+        // EB and EC lead bytes are always Hangul syllables (U+B000..U+CFFF)
+        if (x == 0xEB || x == 0xEC) && b.len() >= i + 3 {
+            i += 3;
             continue;
         }
         let Some(c) = s[i..].chars().next() else { return false };

@@ -148,13 +148,19 @@ pub fn find_marks(text: &str, paras: &[Range<usize>], gaz: &Gazetteer) -> Vec<Qu
     let mut out = Vec::new();
     for (pi, r) in paras.iter().enumerate() {
         let p = &text[r.start..r.end];
-        if !p.contains(['“', '"', '‘', '「', '『', '\'']) {
+        let pb = p.as_bytes();
+        // quote marks start with '"', '\'' or the lead bytes E2 (“”‘’″) and E3 (「」『』)
+        if memchr::memchr3(b'"', b'\'', 0xE2, pb).is_none() && memchr::memchr(0xE3, pb).is_none() {
             continue;
         }
         let mut dstack: Vec<(usize, char)> = Vec::new();
         let mut sstack: Vec<usize> = Vec::new();
         let mut ascii_open: Vec<usize> = Vec::new();
-        for (i, c) in p.char_indices() {
+        let mut cands: Vec<usize> = memchr::memchr3_iter(b'"', b'\'', 0xE2, pb).collect();
+        cands.extend(memchr::memchr_iter(0xE3, pb));
+        cands.sort_unstable();
+        for i in cands {
+            let Some(c) = p[i..].chars().next() else { continue };
             let at = r.start + i;
             match c {
                 '“' | '「' | '『' => dstack.push((at, c)),
