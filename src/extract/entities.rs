@@ -542,7 +542,7 @@ pub fn find(
 
     // 8: propagation of names found above
     let mut single: FxMap<&str, (Label, Option<Cow<str>>)> = FxMap::default();
-    let mut multi: Vec<(Vec<&str>, Label, Option<Cow<str>>)> = Vec::new();
+    let mut multi: Vec<MultiName> = Vec::new();
     for c in st.cands.iter().filter(|c| !c.dead) {
         let name = &text[c.start..c.end];
         if c.first == c.last {
@@ -651,8 +651,11 @@ fn split_by_evidence(st: &St, word: &str) -> bool {
     })
 }
 
+/// A name of several words found in the article: its words, label and canonical name.
+type MultiName<'a> = (Vec<&'a str>, Label, Option<Cow<'a, str>>);
+
 /// True when a product name starts at token `i` (product tokens may be blocked: `가온 3`).
-fn starts_product(multi: &[(Vec<&str>, Label, Option<Cow<str>>)], st: &St, i: usize) -> bool {
+fn starts_product(multi: &[MultiName], st: &St, i: usize) -> bool {
     st.owner[i].is_none()
         && multi.iter().any(|(w, l, _)| {
             *l == Label::Product && w.first().is_some_and(|f| st.toks[i].word(st.text).starts_with(*f))
