@@ -169,17 +169,37 @@ fn escape_len(chars: &[char]) -> usize {
     }
 }
 
+/// What a quick scan finds: whether stage 1 must run, and whether stage 2 may have work.
+fn scan(raw: &str) -> (bool, bool) {
+    let mut stage1 = false;
+    let mut stage2 = false;
+    for c in raw.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_control() && c != '\n' {
+                stage1 = true;
+            }
+            continue;
+        }
+        if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+            continue; // precomposed Hangul: NFC, never zero-width, never dropped
+        }
+        if c.is_control() || is_dropped(c) || matches!(c, '\u{2028}' | '\u{2029}') {
+            stage1 = true;
+        } else if !stage2
+            && ((c.width() == Some(0) && c != '\u{200B}')
+                || unicode_normalization::char::canonical_combining_class(c) != 0
+                || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes)
+        {
+            stage2 = true;
+        }
+    }
+    (stage1, stage2)
+}
+
 /// Stage 1: escape sequences, controls, line ends, tabs. Returns the text, its edits, and
 /// whether stage 2 (NFC, zero-width graphemes) has anything to do.
 fn sanitize(raw: &str) -> (String, Vec<Edit>, bool) {
-    let needs = |c: char| {
-        (c.is_control() && c != '\n') || (!c.is_ascii() && (is_dropped(c) || matches!(c, '\u{2028}' | '\u{2029}')))
-    };
     let mut suspicious = false;
-    if !raw.chars().any(needs) {
-        suspicious = raw.chars().any(|c| !c.is_ascii() && c.width() == Some(0) && c != '\u{200B}');
-        return (raw.to_string(), Vec::new(), suspicious || is_nfc_quick(raw.chars()) != IsNormalized::Yes);
-    }
     let chars: Vec<char> = raw.chars().collect();
     let mut b = Builder { out: String::with_capacity(raw.len()), edits: Vec::new(), raw_pos: 0, clean_pos: 0 };
     let mut i = 0;
@@ -242,8 +262,21 @@ fn compose(text: &str) -> (String, Vec<Edit>) {
 
 /// Cleans `raw` for display and returns the cleaned text with its offset map.
 pub fn clean(raw: &str) -> (String, OffsetMap) {
+    clean_impl(std::borrow::Cow::Borrowed(raw))
+}
+
+/// As [`clean`], taking ownership: clean text is returned without a copy.
+pub fn clean_owned(raw: String) -> (String, OffsetMap) {
+    clean_impl(std::borrow::Cow::Owned(raw))
+}
+
+fn clean_impl(raw: std::borrow::Cow<'_, str>) -> (String, OffsetMap) {
     let raw_len = raw.chars().count();
-    let (s1, e1, stage2) = sanitize(raw);
+    let (stage1, stage2) = scan(&raw);
+    if !stage1 && !stage2 {
+        return (raw.into_owned(), OffsetMap { stages: vec![], raw_len, clean_len: raw_len });
+    }
+    let (s1, e1, stage2) = if stage1 { sanitize(&raw) } else { (raw.into_owned(), Vec::new(), stage2) };
     let (text, e2) = if stage2 { compose(&s1) } else { (s1, Vec::new()) };
     let clean_len = if e1.is_empty() && e2.is_empty() { raw_len } else { text.chars().count() };
     (text, OffsetMap { stages: vec![e1, e2], raw_len, clean_len })

@@ -10,11 +10,15 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::clean::{clean, clean_line, Bias};
 use crate::model::{Annotation, Article, Flag, Kind, Problem, ReviewStatus};
 use crate::offsets::{self, Unit};
+
+mod raw;
+use raw::{AnnField, Item, RawObj, RawTop};
 
 /// The name of the native format, the value of its `format` field.
 pub const FORMAT_NAME: &str = "gisa-article/1";
@@ -56,6 +60,20 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Records a problem for every article whose id an earlier article of the file already has.
+    pub fn check_duplicate_ids(&mut self) {
+        let mut seen = rustc_hash::FxHashSet::default();
+        for (i, a) in self.articles.iter().enumerate() {
+            if !seen.insert(a.id.as_str()) {
+                self.problems.push(Problem {
+                    article: a.id.clone(),
+                    annotation: None,
+                    message: format!("article {} of the file repeats the id \"{}\"", i + 1, a.id),
+                });
+            }
+        }
+    }
+
     /// Every problem: file-level first, then each article's.
     pub fn all_problems(&self) -> impl Iterator<Item = &Problem> {
         self.problems.iter().chain(self.articles.iter().flat_map(|a| a.problems.iter()))
@@ -165,16 +183,16 @@ pub fn load_native_file(path: &Path) -> Result<Loaded, LoadError> {
 
 /// Parses the content of a native `.json` file.
 pub fn load_native_json(name: &str, text: &str) -> Result<Loaded, LoadError> {
-    let value = parse_json(name, text)?;
+    let top: RawTop = serde_json::from_str(text).map_err(|e| json_error(name, &e, 0))?;
     let mut loaded = Loaded { path: PathBuf::from(name), ..Default::default() };
-    match value {
-        Value::Array(items) => {
+    match top {
+        RawTop::Array(items) => {
             if items.is_empty() {
                 return Err(LoadError::new(name, "", "the array holds no article"));
             }
             for (i, item) in items.into_iter().enumerate() {
                 let fallback = format!("#{}", i + 1);
-                match article_from_value(item, &fallback) {
+                match article_from_raw(item, &fallback) {
                     Ok(a) => loaded.articles.push(a),
                     Err(msg) => loaded.problems.push(Problem {
                         article: fallback,
@@ -189,10 +207,11 @@ pub fn load_native_json(name: &str, text: &str) -> Result<Loaded, LoadError> {
             }
         }
         other => {
-            let a = article_from_value(other, "#1").map_err(|m| LoadError::new(name, "", m))?;
+            let a = article_from_raw(other, "#1").map_err(|m| LoadError::new(name, "", m))?;
             loaded.articles.push(a);
         }
     }
+    loaded.check_duplicate_ids();
     Ok(loaded)
 }
 
@@ -207,7 +226,7 @@ pub fn load_native_jsonl(name: &str, text: &str) -> Result<Loaded, LoadError> {
         }
         let n = i + 1;
         let fallback = format!("#{n}");
-        let res = serde_json::from_str::<Value>(line)
+        let res = serde_json::from_str::<RawTop>(line)
             .map_err(|e| {
                 let mut m = e.to_string();
                 if let Some(p) = m.find(" at line ") {
@@ -215,7 +234,7 @@ pub fn load_native_jsonl(name: &str, text: &str) -> Result<Loaded, LoadError> {
                 }
                 format!("{m} at column {}", e.column())
             })
-            .and_then(|v| article_from_value(v, &fallback));
+            .and_then(|v| article_from_raw(v, &fallback));
         match res {
             Ok(a) => loaded.articles.push(a),
             Err(msg) => loaded.problems.push(Problem {
@@ -229,11 +248,17 @@ pub fn load_native_jsonl(name: &str, text: &str) -> Result<Loaded, LoadError> {
         let first = loaded.problems.first().map(|p| p.message.clone()).unwrap_or_else(|| "no article".into());
         return Err(LoadError::new(name, "", format!("no usable article: {first}")));
     }
+    loaded.check_duplicate_ids();
     Ok(loaded)
 }
 
 fn meta_string(obj: &mut Map<String, Value>, key: &str) -> String {
     match obj.get(key) {
+        Some(Value::String(s)) if key == "id" => {
+            let s = s.clone();
+            obj.remove(key);
+            s
+        }
         Some(Value::String(s)) => {
             let s = clean_line(s);
             obj.remove(key);
@@ -273,21 +298,27 @@ fn read_offset(v: Option<&Value>) -> (i128, Option<String>) {
 /// Builds an article from one JSON value of the native format. Errors (the article cannot be
 /// used) are messages; problems with single annotations are attached to the article.
 pub fn article_from_value(value: Value, fallback_id: &str) -> Result<Article, String> {
-    let Value::Object(mut obj) = value else {
-        return Err(format!("expected an article object, found {}", json_type(&value)));
+    let raw = RawTop::deserialize(value).map_err(|e| e.to_string())?;
+    article_from_raw(raw, fallback_id)
+}
+
+fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
+    let mut a = match raw {
+        RawTop::Article(a) => a,
+        RawTop::Array(_) => return Err("expected an article object, found an array".to_string()),
+        RawTop::Other(v) => return Err(format!("expected an article object, found {}", json_type(&v))),
     };
-    let raw_text = match obj.remove("text") {
+    let raw_text = match a.text.take() {
         Some(Value::String(s)) => s,
         Some(other) => return Err(format!("\"text\" must be a string, found {}", json_type(&other))),
         None => return Err("the article has no \"text\" field (it is required)".to_string()),
     };
-    if let Some(Value::String(f)) = obj.get("format") {
-        if f != FORMAT_NAME {
-            // keep it, but it is worth a problem
-            obj.insert("format".into(), Value::String(f.clone()));
-        } else {
+    let mut obj = a.rest;
+    match obj.get("format") {
+        Some(Value::String(f)) if f == FORMAT_NAME => {
             obj.remove("format");
         }
+        _ => {}
     }
     let mut article = Article {
         id: meta_string(&mut obj, "id"),
@@ -300,10 +331,10 @@ pub fn article_from_value(value: Value, fallback_id: &str) -> Result<Article, St
     if article.id.is_empty() {
         article.id = fallback_id.to_string();
     }
-    let raw_anns = match obj.remove("annotations") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a,
-        Some(other) => {
+    let raw_anns = match a.annotations {
+        None | Some(AnnField::Other(Value::Null)) => Vec::new(),
+        Some(AnnField::List(items)) => items,
+        Some(AnnField::Other(other)) => {
             article.problems.push(Problem {
                 article: article.id.clone(),
                 annotation: None,
@@ -313,35 +344,38 @@ pub fn article_from_value(value: Value, fallback_id: &str) -> Result<Article, St
             Vec::new()
         }
     };
-    if let Some(Value::String(f)) = obj.get("format") {
+    if let Some(f) = obj.get("format") {
         article.problems.push(Problem {
             article: article.id.clone(),
             annotation: None,
-            message: format!("format is \"{f}\", expected \"{FORMAT_NAME}\"; read as {FORMAT_NAME}"),
+            message: format!("format is {f}, expected \"{FORMAT_NAME}\"; read as {FORMAT_NAME}"),
         });
     }
     article.extra = obj;
-    let (text, map) = clean(&raw_text);
+    let (text, map) = crate::clean::clean_owned(raw_text);
     article.text = text;
     let mut anns = Vec::with_capacity(raw_anns.len());
     let mut cps = Vec::with_capacity(raw_anns.len() * 2);
+    let mut unparsed = Vec::new();
     for (i, v) in raw_anns.into_iter().enumerate() {
-        let Value::Object(mut o) = v else {
-            article.problems.push(Problem {
-                article: article.id.clone(),
-                annotation: Some(format!("#{}", i + 1)),
-                message: format!("annotation {} is not an object ({}); ignored", i + 1, json_type(&v)),
-            });
-            continue;
+        let parsed = match v {
+            Item::Ann(p) => p,
+            Item::Other(v) => {
+                article.problems.push(Problem {
+                    article: article.id.clone(),
+                    annotation: Some(format!("#{}", i + 1)),
+                    message: format!("annotation {} is not an object ({}); kept in \"unparsed\"", i + 1, json_type(&v)),
+                });
+                unparsed.push(v);
+                continue;
+            }
         };
-        let (ann, start, end, mut msgs) = annotation_from_object(&mut o, i, map.raw_len());
+        let (ann, start, end, msgs) = parsed.finish(map.raw_len());
         let s = map.map(start, Bias::Start);
         let e = map.map(end, Bias::End).max(s);
         cps.push(s);
         cps.push(e);
-        let mut ann = ann;
-        ann.extra = o;
-        for m in msgs.drain(..) {
+        for m in msgs {
             article.problems.push(Problem {
                 article: article.id.clone(),
                 annotation: Some(ann.id.clone()),
@@ -361,6 +395,10 @@ pub fn article_from_value(value: Value, fallback_id: &str) -> Result<Article, St
         a.end = cps[2 * i + 1];
     }
     article.annotations = anns;
+    if !unparsed.is_empty() {
+        // never lose data: items that are no annotation are kept and written back on export
+        article.extra.insert("unparsed".into(), Value::Array(unparsed));
+    }
     validate(&mut article);
     Ok(article)
 }
@@ -376,7 +414,7 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-fn take_string(o: &mut Map<String, Value>, key: &str) -> Option<String> {
+fn take_string(o: &mut RawObj, key: &str) -> Option<String> {
     match o.get(key) {
         Some(Value::String(_)) => match o.remove(key) {
             Some(Value::String(s)) => Some(s),
@@ -386,20 +424,56 @@ fn take_string(o: &mut Map<String, Value>, key: &str) -> Option<String> {
     }
 }
 
-/// Reads the known fields of one annotation object, removing them from `o` (what stays is kept
-/// as extra). Returns the annotation, its raw code-point start and end (repaired), and messages.
-fn annotation_from_object(
-    o: &mut Map<String, Value>,
-    index: usize,
-    text_len: usize,
-) -> (Annotation, usize, usize, Vec<String>) {
+/// An annotation as read from its object, before its offsets are checked against the text.
+#[derive(Debug)]
+pub(crate) struct ParsedAnn {
+    ann: Annotation,
+    start: i128,
+    end: i128,
+    raw_start: Option<Value>,
+    raw_end: Option<Value>,
+    bad: bool,
+    msgs: Vec<String>,
+}
+
+impl ParsedAnn {
+    /// Checks the offsets against the raw text length (code points): the annotation with its
+    /// repaired raw start and end, and the messages about it.
+    fn finish(mut self, text_len: usize) -> (Annotation, usize, usize, Vec<String>) {
+        let len = text_len as i128;
+        let (s, e) = (self.start, self.end);
+        if e > len || s > len {
+            self.msgs.push(format!("offsets {s}..{e} are beyond the end of the text ({text_len} characters)"));
+            self.bad = true;
+        }
+        let s = s.clamp(0, len) as usize;
+        let e = e.clamp(0, len) as usize;
+        if self.bad {
+            self.ann.flags.insert(0, Flag::BadOffsets);
+            // keep the offsets as written: export writes them back unchanged
+            for (k, v) in [("start", self.raw_start), ("end", self.raw_end)] {
+                if let Some(v) = v {
+                    self.ann.extra.insert(k.into(), v);
+                }
+            }
+        }
+        (self.ann, s, e, self.msgs)
+    }
+}
+
+/// Reads the known fields of one annotation object (index `index` in its array); what is not
+/// known, or not of the expected type, is kept in `extra`.
+pub(crate) fn parse_annotation(mut o: RawObj, index: usize) -> ParsedAnn {
+    let o = &mut o;
     let mut msgs = Vec::new();
     let id = match o.get("id") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
         _ => format!("#{}", index + 1),
     };
-    o.remove("id");
+    if matches!(o.get("id"), Some(Value::String(_) | Value::Number(_))) {
+        o.remove("id");
+    }
     let mut flags = Vec::new();
     let kind = match o.get("kind") {
         None => Kind::Entity,
@@ -440,19 +514,8 @@ fn annotation_from_object(
         std::mem::swap(&mut s, &mut e);
         bad = true;
     }
-    let len = text_len as i128;
-    if e > len || s > len {
-        msgs.push(format!("offsets {s}..{e} are beyond the end of the text ({text_len} characters)"));
-        bad = true;
-    }
-    let s = s.clamp(0, len) as usize;
-    let e = e.clamp(0, len) as usize;
-    if bad {
-        flags.push(Flag::BadOffsets);
-    } else {
-        o.remove("start");
-        o.remove("end");
-    }
+    let raw_start = o.remove("start");
+    let raw_end = o.remove("end");
     let mut a = Annotation::new(id, kind, label, 0, 0);
     a.flags = flags;
     a.text = take_string(o, "text").map(|t| clean(&t).0);
@@ -468,22 +531,57 @@ fn annotation_from_object(
         a.approx = Some(*b);
         o.remove("approx");
     }
-    a.bound = take_string(o, "bound");
+    if matches!(o.get("bound"), Some(Value::String(b)) if b == "min" || b == "max") {
+        a.bound = take_string(o, "bound");
+    }
     a.layer = take_string(o, "layer").unwrap_or_default();
     if let Some(st) = o.get("status").and_then(Value::as_str).and_then(ReviewStatus::parse) {
         a.status = st;
         o.remove("status");
     }
-    (a, s, e, msgs)
+    // known fields left over have the wrong type: kept (written back on export) and reported
+    for (key, expected) in [
+        ("id", "a string"),
+        ("label", "a string"),
+        ("text", "a string"),
+        ("speaker", "an annotation id (string)"),
+        ("speaker_text", "a string"),
+        ("canonical", "a string"),
+        ("value", "a number"),
+        ("unit", "a string"),
+        ("approx", "true or false"),
+        ("bound", "\"min\" or \"max\""),
+        ("layer", "a string"),
+        ("status", "one of unreviewed, accepted, rejected, modified"),
+    ] {
+        if let Some(v) = o.get(key) {
+            msgs.push(format!("{key} should be {expected}, found {v}; kept as written"));
+        }
+    }
+    a.extra = std::mem::take(o).into_map();
+    ParsedAnn { ann: a, start: s, end: e, raw_start, raw_end, bad, msgs }
 }
 
 /// Checks an article's annotations against its text and each other, flagging and recording
 /// problems: covered text differs from `text`; duplicate ids; speakers that name no annotation.
 /// Sorts the annotations into reading order. Importers call this after building an article.
 pub fn validate(article: &mut Article) {
-    let mut seen = std::collections::HashSet::with_capacity(article.annotations.len());
-    let ids: std::collections::HashSet<String> = article.annotations.iter().map(|a| a.id.clone()).collect();
-    for a in &mut article.annotations {
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    seen.reserve(article.annotations.len());
+    let mut dup = vec![false; article.annotations.len()];
+    for (i, a) in article.annotations.iter().enumerate() {
+        dup[i] = !seen.insert(a.id.as_str());
+    }
+    let ids = seen;
+    let mut dangling = vec![false; article.annotations.len()];
+    let entities: rustc_hash::FxHashSet<&str> =
+        article.annotations.iter().filter(|a| a.kind == Kind::Entity).map(|a| a.id.as_str()).collect();
+    for (i, a) in article.annotations.iter().enumerate() {
+        dangling[i] = a.speaker.as_deref().is_some_and(|sp| !ids.contains(sp) || !entities.contains(sp));
+    }
+    drop(entities);
+    drop(ids);
+    for (i, a) in article.annotations.iter_mut().enumerate() {
         if let Some(claimed) = &a.text {
             let actual = article.text.get(a.range()).unwrap_or("");
             if claimed != actual && !a.flags.contains(&Flag::TextMismatch) {
@@ -499,7 +597,7 @@ pub fn validate(article: &mut Article) {
                 });
             }
         }
-        if !seen.insert(a.id.clone()) {
+        if dup[i] {
             a.flags.push(Flag::DuplicateId);
             article.problems.push(Problem {
                 article: article.id.clone(),
@@ -507,13 +605,13 @@ pub fn validate(article: &mut Article) {
                 message: format!("duplicate id \"{}\"", a.id),
             });
         }
-        if let Some(sp) = &a.speaker {
-            if !ids.contains(sp) {
+        if let Some(sp) = a.speaker.as_ref().filter(|_| dangling[i]) {
+            {
                 a.flags.push(Flag::DanglingSpeaker);
                 article.problems.push(Problem {
                     article: article.id.clone(),
                     annotation: Some(a.id.clone()),
-                    message: format!("speaker \"{sp}\" is no annotation of this article"),
+                    message: format!("speaker \"{sp}\" is no entity annotation of this article"),
                 });
             }
         }

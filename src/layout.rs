@@ -37,13 +37,6 @@ impl Options {
     }
 }
 
-/// True for the characters that make a grapheme trivially one char: ASCII printable and
-/// precomposed Hangul syllables. Two such characters in a row always have a boundary between them.
-#[inline]
-fn simple(c: char) -> bool {
-    (' '..='~').contains(&c) || ('\u{AC00}'..='\u{D7A3}').contains(&c)
-}
-
 /// Iterates `(byte offset, grapheme)` over `s`, with a fast path for ASCII and Hangul syllables.
 pub fn graphemes(s: &str) -> Graphemes<'_> {
     Graphemes { s, pos: 0 }
@@ -55,18 +48,43 @@ pub struct Graphemes<'a> {
     pos: usize,
 }
 
+/// Byte length of the character at `i` when it is "simple" (printable ASCII or a precomposed
+/// Hangul syllable), else `None`.
+#[inline]
+fn simple_at(b: &[u8], i: usize) -> Option<usize> {
+    let b0 = *b.get(i)?;
+    if b0 < 0x80 {
+        return (0x20..0x7F).contains(&b0).then_some(1);
+    }
+    if (0xEA..=0xED).contains(&b0) && i + 2 < b.len() {
+        let c = (u32::from(b0 & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+        if (0xAC00..=0xD7A3).contains(&c) {
+            return Some(3);
+        }
+    }
+    None
+}
+
 impl<'a> Iterator for Graphemes<'a> {
     type Item = (usize, &'a str);
 
     #[inline]
     fn next(&mut self) -> Option<(usize, &'a str)> {
-        let rest = self.s.get(self.pos..)?;
-        let mut it = rest.chars();
-        let c = it.next()?;
+        let bytes = self.s.as_bytes();
         let start = self.pos;
-        let n = c.len_utf8();
-        let next_simple = it.next().is_none_or(simple);
-        let len = if simple(c) && next_simple { n } else { rest.graphemes(true).next().map_or(n, str::len) };
+        if start >= bytes.len() {
+            return None;
+        }
+        // two simple characters in a row always have a grapheme boundary between them
+        if let Some(n) = simple_at(bytes, start) {
+            let next = start + n;
+            if next == bytes.len() || simple_at(bytes, next).is_some() {
+                self.pos = next;
+                return self.s.get(start..next).map(|g| (start, g));
+            }
+        }
+        let rest = self.s.get(start..)?;
+        let len = rest.graphemes(true).next().map_or(rest.len(), str::len);
         self.pos += len;
         Some((start, &rest[..len]))
     }
@@ -103,8 +121,14 @@ pub fn str_width(s: &str, ambiwide: bool) -> usize {
 /// Whitespace that is a break opportunity (not NBSP and its kin).
 #[inline]
 fn is_space(g: &str) -> bool {
+    let b = g.as_bytes();
+    if b.len() == 1 {
+        return b[0].is_ascii_whitespace();
+    }
+    if b.len() == 3 && (0xEA..=0xED).contains(&b[0]) {
+        return false; // U+A000..U+DFFF (Hangul syllables among them): no whitespace there
+    }
     match g {
-        " " => true,
         "\u{3000}" => true,
         _ => {
             let mut cs = g.chars();
@@ -217,6 +241,7 @@ pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<L
     // spaces between the current line's content and `tok`
     let mut gap_w = 0usize;
     let mut iter = graphemes(para).peekable();
+    let mut seps: Vec<G> = Vec::new();
     // leading indentation belongs to the first token
     let mut at_para_start = true;
 
@@ -246,7 +271,8 @@ pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<L
             let last_opening = tok.last().is_some_and(|g| is_opening(&text[g.start..g.end]));
             // look past this space run: does the next token start with closing punctuation?
             let mut sep_w = grapheme_width(g_str, opts.ambiwide) * usize::from(!is_zwsp(g_str));
-            let mut seps = vec![G { start: g_off, end: g_off + g_str.len(), width: sep_w }];
+            seps.clear();
+            seps.push(G { start: g_off, end: g_off + g_str.len(), width: sep_w });
             while let Some(&(o, g)) = iter.peek() {
                 if is_space(g) || is_zwsp(g) {
                     let w = if is_zwsp(g) { 0 } else { grapheme_width(g, opts.ambiwide) };
@@ -261,7 +287,7 @@ pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<L
             if (last_opening || next_closing) && iter.peek().is_some() {
                 // no break here: the spaces become part of the token
                 tok_w += sep_w;
-                tok.extend(seps);
+                tok.append(&mut seps);
                 continue;
             }
             // place the token, then the separators become the gap
@@ -500,7 +526,8 @@ impl DocLayout {
         self.cache[i].as_deref().unwrap_or(&[])
     }
 
-    fn lay_out_para(&self, text: &str, i: usize) -> Vec<VLine> {
+    /// Lays out paragraph `i` without touching the cache (for one-pass output such as `print`).
+    pub fn lay_out_para(&self, text: &str, i: usize) -> Vec<VLine> {
         let r = self.paras[i].clone();
         let last = i + 1 == self.paras.len();
         let mut out = Vec::new();
@@ -521,9 +548,9 @@ impl DocLayout {
                 out.push(VLine { role: Role::FrameBottom, ..empty(r.end) });
             }
         }
-        if !last && !(r.is_empty() && self.blocks[i] == Block::Text) {
-            out.push(empty(r.end));
-        } else if r.is_empty() && !last && out.is_empty() {
+        // a blank line between paragraphs; an empty paragraph is a blank line already
+        let blank_para = r.is_empty() && self.blocks[i] == Block::Text;
+        if !(last || blank_para) {
             out.push(empty(r.end));
         }
         out
@@ -717,11 +744,35 @@ pub fn runs(text: &str, range: Range<usize>, anns: &[Annotation], index: &SpanIn
         }
         return out;
     }
+    // Edges of the candidates inside the range, in order: the stack can only change at a
+    // grapheme that contains (or starts after) one of them.
+    let mut edges: Vec<usize> = cands
+        .iter()
+        .flat_map(|&i| [anns[i as usize].start, anns[i as usize].end])
+        .filter(|&e| e > range.start && e < range.end)
+        .collect();
+    edges.sort_unstable();
+    edges.dedup();
+    let mut next_edge = 0usize;
     let seg = &text[range.clone()];
     let mut stack: Vec<u32> = Vec::new();
+    // `recheck`: an edge fell strictly inside the previous grapheme, so the next one may differ
+    let mut recheck = true;
     for (o, g) in graphemes(seg) {
         let gs = range.start + o;
         let ge = gs + g.len();
+        let changed = recheck || (next_edge < edges.len() && edges[next_edge] < ge);
+        if !changed {
+            if let Some(r) = out.last_mut() {
+                r.end = ge;
+            }
+            continue;
+        }
+        recheck = false;
+        while next_edge < edges.len() && edges[next_edge] < ge {
+            recheck |= edges[next_edge] > gs;
+            next_edge += 1;
+        }
         stack.clear();
         stack.extend(cands.iter().copied().filter(|&i| {
             let a = &anns[i as usize];

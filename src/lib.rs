@@ -11,6 +11,7 @@
 //! | [`ingest`] | decoding files, the native `gisa-article/1` format, validation |
 //! | [`layout`] | grapheme widths, keep-all wrapping with kinsoku, lazy cached layout, highlight runs |
 //! | [`print`] | `gisa print`: the article as wrapped, ANSI-styled text |
+//! | [`samples`] | the sample articles of `assets/articles/`, embedded (`SAMPLES`) |
 //! | [`extract`] | `gisa extract`: rule-based Korean quotes, figures, entities, captions from plain text |
 //! | [`score`] | precision/recall/F1 of predicted annotations against gold ones |
 //!
@@ -26,4 +27,6 @@ pub mod ingest;
 pub mod layout;
 pub mod model;
 pub mod offsets;
+pub mod print;
+pub mod samples;
 pub mod score;
