@@ -18,40 +18,13 @@
 //! a name). Flag `context` on a `LOC` means the name is a place only next to another place
 //! (`경기` is also "game").
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// A small fast hasher for short string keys (FxHash).
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
-        self.0 = h;
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// `HashMap` with [`FxHasher`].
-pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-/// `HashSet` with [`FxHasher`].
-pub type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+/// `HashMap` with the Fx hash (short string keys).
+pub type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
+/// `HashSet` with the Fx hash.
+pub type FxSet<K> = rustc_hash::FxHashSet<K>;
 
 /// An entity label of the gazetteer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -16,6 +16,15 @@
 //! (`(서울=연합뉴스) 홍길동 기자 = `) leave the text and are kept in `extra`. Relative dates resolve
 //! against [`ExtractOptions::published`], else the date line. Rules and examples:
 //! `korean-extraction.md`; annotation conventions: `tests/eval/README.md`.
+//!
+//! Values: money in its currency, `%` and `pp`, watts for power, the fraction for `ratio`;
+//! dates as numbers by grain (`date:year` 2025, `date:half` 20252, `date:quarter` 20261,
+//! `date:month` 202408, `date:day` 20250321, `date:week` the Monday 20250303). Fields the model
+//! has no slot for go to `extra` (kept and written back on export): on quotes `carried: true`
+//! (speaker taken over from an earlier quote); on figures `range: [lo, hi]` (`수천억`, `15~29세`)
+//! and, when no publication date is known, `date: "year+1"`; on captions `credit` and
+//! `position_marker`; on the article `tags` (`[단독]`), `dateline`, `boilerplate` (the lines left
+//! out) and `title_quotes` (`[{"quote", "speaker"}]`, frame F6 in the headline).
 
 pub mod boilerplate;
 pub mod captions;
