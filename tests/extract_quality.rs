@@ -30,8 +30,9 @@ fn extractor_meets_the_quality_targets_on_the_evaluation_set() {
     names.sort();
     assert!(names.len() >= 12, "the evaluation set needs at least 12 articles, found {}", names.len());
     let mut total = Score::default();
-    let mut dev = Score::default();
-    let mut held_out = Score::default();
+    // 01-14: development set; 15-18: first held-out round (its misses were fixed afterwards);
+    // 19-: second held-out round, annotated before the extractor saw it
+    let mut groups = [Score::default(), Score::default(), Score::default()];
     for gold_path in &names {
         let gold = load_native_file(gold_path).expect("gold file loads").articles.remove(0);
         assert!(gold.problems.is_empty(), "{}: {:?}", gold_path.display(), gold.problems);
@@ -53,18 +54,21 @@ fn extractor_meets_the_quality_targets_on_the_evaluation_set() {
             }
         }
         total.add(&cmp.score);
-        if stem.contains("holdout") { &mut held_out } else { &mut dev }.add(&cmp.score);
+        let number: u32 = stem.split('-').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        groups[match number {
+            0..=14 => 0,
+            15..=18 => 1,
+            _ => 2,
+        }]
+        .add(&cmp.score);
     }
-    println!(
-        "\ndevelopment set ({} articles; the rules were written with them in view)\n{}",
-        dev.articles,
-        dev.report()
-    );
-    println!(
-        "held-out set ({} articles; annotated before the extractor saw them)\n{}",
-        held_out.articles,
-        held_out.report()
-    );
+    for (g, name) in groups.iter().zip([
+        "development set (the rules were written with these in view)",
+        "held-out round 1 (its first-run misses were fixed afterwards)",
+        "held-out round 2 (annotated before the extractor saw them)",
+    ]) {
+        println!("\n{name}: {} articles\n{}", g.articles, g.report());
+    }
     println!("all ({} articles; the targets apply to these)\n{}", total.articles, total.report());
     let (q, f, e, c) =
         (total.kind(Kind::Quote), total.kind(Kind::Figure), total.kind(Kind::Entity), total.kind(Kind::Caption));
