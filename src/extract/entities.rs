@@ -232,6 +232,10 @@ const DEPARTMENT_TITLES: &[&str] = &[
     "차장",
     "대변인",
     "위원장",
+    "부문장",
+    "사업부장",
+    "그룹장",
+    "연구소장",
 ];
 
 /// The title a token is (`대표`), or ends with after a glued place, organisation or department.
@@ -388,7 +392,8 @@ pub fn find(
             }
         }
         let sl = st.sufs[i];
-        if sl.org != 0 {
+        // a longer organisation noun wins over a suffix (저비용항공사 is a kind of firm, not one)
+        if sl.org != 0 && sl.org_type <= sl.org {
             let suf = &stem[stem.len() - sl.org as usize..];
             let subunit = sl.subunit;
             let base = &stem[..stem.len() - suf.len()];
@@ -441,7 +446,23 @@ pub fn find(
         let mut chain: Vec<usize> = Vec::new();
         let mut j = i;
         while j > 0 && chain.len() < 4 {
-            let k = j - 1;
+            let mut k = j - 1;
+            // 전 / 현 ("former", "current") between name and title: skip it (유 전 대표)
+            if st.adjacent(k) && matches!(toks[k].word(text), "전" | "현" | "前") && k > 0 {
+                k -= 1;
+            }
+            // an age in parentheses after the name: 유정석(52) 전 … 대표
+            if toks[k].before == '('
+                && toks[k].after == ')'
+                && toks[k].word(text).bytes().all(|b| b.is_ascii_digit())
+                && k > 0
+            {
+                let name = k - 1;
+                if toks[name].end + 1 == toks[k].start && toks[name].bare() {
+                    chain.push(name);
+                    break;
+                }
+            }
             if !st.adjacent(k)
                 || !toks[k].bare()
                 || st.blocked[k]
@@ -508,6 +529,19 @@ pub fn find(
             if st.free(i + 1) && st.korean_name(w, 3) {
                 st.assign_tok(i + 1, Label::Person, None, Src::Role);
                 st.remember(w, role);
+            }
+        }
+    }
+
+    // 5b: a name with an age in parentheses: 유정석(52)
+    for i in 0..n.saturating_sub(1) {
+        let (a, b) = (toks[i], toks[i + 1]);
+        if a.bare() && a.after == '(' && b.before == '(' && b.after == ')' && b.start == a.end + 1 && st.free(i) {
+            let age = b.word(text);
+            let w = st.stem(i);
+            if age.len() <= 3 && age.bytes().all(|c| c.is_ascii_digit()) && st.korean_name(w, 3) {
+                st.assign_tok(i, Label::Person, None, Src::Role);
+                st.remember(w, "");
             }
         }
     }
@@ -794,6 +828,8 @@ mod tests {
         assert!(has(&e, "이수정", "PERSON") && has(&e, "한국인구학회", "ORG"), "{e:?}");
         let e = ents("주연 배우 차은비는 웃었다. 배급사 해오름픽처스는 밝혔다.");
         assert!(has(&e, "차은비", "PERSON") && has(&e, "해오름픽처스", "ORG"), "{e:?}");
+        let e = ents("저비용항공사(LCC) 하늘길항공이 날았다.");
+        assert!(e.iter().all(|x| x.0 != "저비용항공사"), "{e:?}");
         let e = ents("LNG운반선 4척을 수주했다.");
         assert!(e.is_empty(), "{e:?}");
         let e = ents("주장 오태민은 골을 넣었다. 오태민은 웃었다. 김정숙 의성군수는 말했다.");

@@ -153,6 +153,12 @@ const UNITS: &[Unit] = &[
     u("㏊", QUANTITY, "ha", 1.0, true),
     u("헥타르", QUANTITY, "ha", 1.0, true),
     u("kg", QUANTITY, "kg", 1.0, true),
+    u("g", QUANTITY, "g", 1.0, false),
+    u("그램", QUANTITY, "g", 1.0, true),
+    u("테라비트", QUANTITY, "Tbps", 1.0, false),
+    u("Tbps", QUANTITY, "Tbps", 1.0, true),
+    u("기가비트", QUANTITY, "Gbps", 1.0, false),
+    u("Gbps", QUANTITY, "Gbps", 1.0, true),
     u("㎏", QUANTITY, "kg", 1.0, true),
     u("t", QUANTITY, "t", 1.0, false),
     u("톤", QUANTITY, "t", 1.0, true),
@@ -174,6 +180,7 @@ const UNITS: &[Unit] = &[
     u("배", QUANTITY, "times", 1.0, true),
     u("장", QUANTITY, "sheet", 1.0, false),
     u("마리", QUANTITY, "animal", 1.0, true),
+    u("포기", QUANTITY, "item", 1.0, true),
     u("가지", QUANTITY, "kind", 1.0, true),
     u("차례", QUANTITY, "count", 1.0, true),
     u("번째", QUANTITY, "ordinal", 1.0, false),
@@ -222,6 +229,10 @@ const NATIVE_COUNTERS: &[(&str, &str, &str)] = &[
     ("채", QUANTITY, "building"),
     ("건", QUANTITY, "case"),
     ("마리", QUANTITY, "animal"),
+    ("포기", QUANTITY, "item"),
+    ("그루", QUANTITY, "item"),
+    ("송이", QUANTITY, "item"),
+    ("켤레", QUANTITY, "item"),
     ("달", DURATION, "month"),
     ("시간", DURATION, "hour"),
     ("해", DURATION, "year"),
@@ -460,7 +471,12 @@ fn duration_marker(p: &str, at: usize) -> Option<&'static str> {
         }
     }
     let w = next_word(p, at);
-    DURATION_AFTER.iter().copied().find(|m| w.starts_with(m) && !["째", "간", "새"].contains(m))
+    let w = &w[..w.find(|c: char| !is_syllable(c)).unwrap_or(w.len())];
+    // the whole next word is the marker, or the marker and particles (전보다), not 전후 "around"
+    DURATION_AFTER
+        .iter()
+        .copied()
+        .find(|m| !["째", "간", "새"].contains(m) && w.strip_prefix(m).is_some_and(is_particle_tail))
 }
 
 /// The glued duration suffix to include in the span (`째`, `간`), as its byte length.
@@ -483,6 +499,16 @@ fn figure_at_digit(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) 
     let mut j = num.end;
     let v = num.value?;
     let rest = &p[j..];
+    // a person's age in parentheses after the name: 유정석(52)
+    if !num.separators && !num.hangul_units && rest.starts_with(')') && (15.0..=110.0).contains(&v) {
+        let before = &p[para_start..i];
+        if let Some(b) = before.strip_suffix('(') {
+            let name = &b[b.rfind(|c: char| !is_syllable(c)).map_or(0, |x| x + 1)..];
+            if (2..=4).contains(&name.chars().count()) {
+                return Some(figure(i, j, QUANTITY, Some(v), "age"));
+            }
+        }
+    }
     // a score: 2대1
     if num.lead_digits <= 3 && !num.hangul_units && !num.separators && rest.starts_with('대') {
         if let Some((_, e, _, _)) = numerals::parse_digits(p, j + '대'.len_utf8()) {
@@ -837,6 +863,7 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -
             | '초'
             | '시'
             | '상'
+            | '절'
     ) {
         return None;
     }
@@ -874,6 +901,12 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -
     // the word itself
     let wend = rest.find(|ch: char| !is_syllable(ch)).unwrap_or(rest.len());
     let word = &rest[..wend];
+    // 절반 "half"
+    if c == '절' && word.strip_prefix("절반").is_some_and(is_particle_tail) {
+        let mut f = figure(i, i + "절반".len(), QUANTITY, Some(0.5), "ratio");
+        qualify(p, para_start, &mut f);
+        return Some(f);
+    }
     // day words: 열흘, 이틀 (하루 only with a duration word after it)
     let day_start = matches!(c, '하' | '이' | '사' | '나' | '닷' | '엿' | '여' | '아' | '열' | '보');
     for cut in (3..=word.len().min(9)).rev().step_by(3).filter(|_| day_start) {
@@ -1200,6 +1233,11 @@ mod tests {
         check("두 번째 인하", "두 번째", Some(2.0), "ordinal", false, None);
         check("2,718.60에 마감", "2,718.60", Some(2718.6), "", false, None);
         check("2,700선을 회복", "2,700선", Some(2700.0), "pt", false, None);
+        check("유정석(52) 전 대표", "52", Some(52.0), "age", false, None);
+        check("손님이 절반으로 줄었다", "절반", Some(0.5), "ratio", false, None);
+        check("배추 한 포기", "한 포기", Some(1.0), "item", false, None);
+        check("시금치 100g은", "100g", Some(100.0), "g", false, None);
+        check("2030년 전후 상용화", "2030년", Some(2030.0), "date:year", false, None);
         check("53시간 만에", "53시간", Some(53.0), "hour", false, None);
         check("1천800㏊", "1천800㏊", Some(1800.0), "ha", false, None);
         check("40GWh로", "40GWh", Some(4e10), "Wh", false, None);

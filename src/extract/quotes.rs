@@ -505,7 +505,9 @@ impl<'a> Ctx<'a> {
         } else {
             self.entity_ending(s.stem_end).filter(|&e| self.entities[e].label == "ORG")
         };
-        let entity = if generic { None } else { person.or(org) };
+        // X 측 변호인: the speaker is the noun after 측, not the person before it
+        let side_modifier = (first..s.head).any(|k| self.toks[k].word(self.text) == "측");
+        let entity = if generic || side_modifier { None } else { person.or(org) };
         Attribution { entity, text: (!speaker_text.is_empty()).then_some(speaker_text), carried: false }
     }
 }
@@ -709,6 +711,9 @@ mod tests {
         // X 측은
         let r = run("룽신에너지 측은 “일정은 정해지지 않았다”고 밝혔다.");
         assert_eq!(r[0].1.as_deref(), Some("룽신에너지"));
+        // the lawyer speaks, not the person before 측
+        let r = run("유정석 전 대표 측 변호인은 “항소하겠다”고 말했다.");
+        assert_eq!(r[0].1.as_deref(), Some("유정석 전 대표 측 변호인"));
         // 의 phrases and 한 are not part of the speaker text
         let r = run("서울 송파구의 한 공인중개사는 “호가가 올랐다”고 말했다.");
         assert_eq!(r[0].1.as_deref(), Some("공인중개사"));
