@@ -27,7 +27,6 @@ struct Res {
     lone_byline: Regex,
     email: Regex,
     copyright: Regex,
-    related: Regex,
     dateline: Regex,
     tags: Regex,
 }
@@ -51,8 +50,6 @@ fn res() -> &'static Res {
         email: Regex::new(r"^[(<\[]?\s*[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\s*[)>\]]?$").expect("email regex"),
         copyright: Regex::new(r"(?i)ⓒ|©|copyright|all rights reserved|^\W*저작권자|(?:무단\s?전재|재배포|AI\s?학습)[^\n]{0,40}금지")
             .expect("copyright regex"),
-        related: Regex::new(r"^(?:관련\s?기사|\[관련\s?기사\]|함께\s?보면|많이\s?본\s?기사|기사\s?제보|제보하기|▶|☞|◀)")
-            .expect("related regex"),
         dateline: Regex::new(
             r"^(?:[(\[【][^)\]】=\n]{1,20}=[^)\]】\n]{1,20}[)\]】]\s*(?:[가-힣]{2,4}\s?(?:기자|특파원)(?:\s*[·,]\s*[가-힣]{2,4}\s?(?:기자|특파원))*\s*=\s*)?|[가-힣]{2,4}\s?(?:기자|특파원)\s*=\s*)",
         )
@@ -70,10 +67,24 @@ pub fn classify(line: &str) -> Line {
     let r = res();
     let first = line.as_bytes()[0];
     let digit_early = line.as_bytes().iter().take(24).any(u8::is_ascii_digit);
+    const DATE_KEYS: &[&str] = &[
+        "입력",
+        "기사입력",
+        "최초입력",
+        "등록",
+        "송고",
+        "승인",
+        "게재",
+        "발행",
+        "수정",
+        "최종수정",
+        "업데이트",
+        "기사승인",
+        "[",
+    ];
     if digit_early
-        && (first.is_ascii_digit()
-            || line.starts_with(['입', '기', '최', '등', '송', '승', '게', '발', '수', '업', '[']))
         && line.len() < 160
+        && (first.is_ascii_digit() || DATE_KEYS.iter().any(|k| line.starts_with(k)))
         && r.date_line.is_match(line)
     {
         if let Some(c) = r.date_in.captures(line) {
@@ -106,7 +117,23 @@ pub fn classify(line: &str) -> Line {
     {
         return Line::Boilerplate("copyright");
     }
-    if line.starts_with(['관', '[', '함', '많', '기', '제', '▶', '☞', '◀']) && r.related.is_match(line) {
+    const RELATED: &[&str] = &[
+        "관련기사",
+        "관련 기사",
+        "[관련기사]",
+        "[관련 기사]",
+        "함께 보면",
+        "함께보면",
+        "많이 본 기사",
+        "많이본 기사",
+        "기사제보",
+        "기사 제보",
+        "제보하기",
+        "▶",
+        "☞",
+        "◀",
+    ];
+    if RELATED.iter().any(|k| line.starts_with(k)) {
         return Line::Boilerplate("related");
     }
     Line::Body
@@ -123,7 +150,7 @@ pub fn dateline_prefix(para: &str) -> usize {
     res().dateline.find(para).map_or(0, |m| m.end())
 }
 
-/// Splits leading headline tags off: `[단독] 제목` → (`제목`, [`단독`]).
+/// Splits leading headline tags off: `[단독] 제목` → (`제목`, `["단독"]`).
 pub fn strip_tags(title: &str) -> (String, Vec<String>) {
     if !title.trim_start().starts_with(['[', '【']) {
         return (title.trim().to_string(), Vec::new());

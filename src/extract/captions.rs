@@ -83,7 +83,7 @@ fn has_cue(para: &str) -> bool {
 
 /// Decides whether paragraph `para` is a caption. `after_headline`: it is the first paragraph.
 pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
-    if para.chars().count() > 250 {
+    if para.len() > 250 * 3 || (para.len() > 250 && para.chars().count() > 250) {
         return None;
     }
     let mut cap = Caption::default();

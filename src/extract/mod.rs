@@ -287,7 +287,7 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     all_ents.sort_by_key(|(r, ..)| (r.start, std::cmp::Reverse(r.end)));
     let mut ent_id: Vec<Option<String>> = vec![None; n_ents];
     for (n, (r, label, canonical, src)) in all_ents.into_iter().enumerate() {
-        let id = format!("e{}", n + 1);
+        let id = ann_id('e', n + 1);
         if let Some(i) = src.filter(|&i| speakers_need[i]) {
             ent_id[i] = Some(id.clone());
         }
@@ -296,21 +296,21 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
         anns.push(a);
     }
     let mut qn = 0;
-    for (q, att) in marks.iter().zip(&atts) {
+    for (q, att) in marks.iter().zip(atts) {
         if q.kind != quotes::QKind::Quote || is_caption[q.para] {
             continue;
         }
         qn += 1;
-        let mut a = new(format!("q{qn}"), Kind::Quote, "QUOTE", q.inner.clone());
+        let mut a = new(ann_id('q', qn), Kind::Quote, "QUOTE", q.inner.clone());
         a.speaker = att.entity.and_then(|e| ent_id[e].clone());
-        a.speaker_text = att.text.clone();
+        a.speaker_text = att.text;
         if att.carried {
             a.extra.insert("carried".into(), Value::Bool(true));
         }
         anns.push(a);
     }
     for (n, f) in figs.iter().enumerate() {
-        let mut a = new(format!("f{}", n + 1), Kind::Figure, f.label, f.start..f.end);
+        let mut a = new(ann_id('f', n + 1), Kind::Figure, f.label, f.start..f.end);
         a.value = f.value;
         a.unit = f.unit.filter(|u| !u.is_empty()).map(str::to_string);
         a.approx = Some(f.approx);
@@ -327,7 +327,7 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     for (i, c) in captions.iter().enumerate() {
         if let Some(c) = c {
             cn += 1;
-            let mut a = new(format!("c{cn}"), Kind::Caption, "CAPTION", paras[i].clone());
+            let mut a = new(ann_id('c', cn), Kind::Caption, "CAPTION", paras[i].clone());
             if let Some(cr) = &c.credit {
                 a.extra.insert("credit".into(), Value::String(cr.clone()));
             }
@@ -363,6 +363,25 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     };
     ingest::validate(&mut article);
     article
+}
+
+/// An annotation id: a letter and a number (`e12`), without the formatting machinery.
+fn ann_id(prefix: char, n: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let mut s = String::with_capacity(1 + digits.len() - i);
+    s.push(prefix);
+    s.extend(digits[i..].iter().map(|&d| d as char));
+    s
 }
 
 /// Sets every annotation's `text` to the text it covers (the extractor leaves `text` empty: the
@@ -501,6 +520,14 @@ mod tests {
         assert_eq!(a.annotations[0].value, None);
         assert_eq!(a.annotations[0].extra["date"], json!("year+1"));
         assert!(ExtractOptions::with_published("2025-13-01").is_err());
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(ann_id('e', 1), "e1");
+        assert_eq!(ann_id('q', 10), "q10");
+        assert_eq!(ann_id('f', 1234), "f1234");
+        assert_eq!(ann_id('c', 0), "c0");
     }
 
     #[test]

@@ -350,7 +350,10 @@ impl<'a> Ctx<'a> {
     }
 
     fn in_quote(&self, quotes: &[QuoteSpan], t: &Tok) -> bool {
-        quotes.iter().any(|q| q.double && q.kind == QKind::Quote && t.start >= q.open && t.end <= q.close_end)
+        // quotes are sorted by their opening mark; direct-speech quotes do not overlap
+        // (a few nested marks at most stand between a token and the quote around it)
+        let i = quotes.partition_point(|q| q.open <= t.start);
+        quotes[..i].iter().rev().take(8).any(|q| q.double && q.kind == QKind::Quote && t.end <= q.close_end)
     }
 
     fn entity_ending(&self, end: usize) -> Option<usize> {
@@ -447,7 +450,9 @@ impl<'a> Ctx<'a> {
                     break;
                 }
             }
-            let is_date = self.figures.iter().any(|f| f.label == DATE && f.start < a.end && a.start < f.end);
+            // figures are in reading order and do not overlap
+            let fi = self.figures.partition_point(|f| f.end <= a.start);
+            let is_date = self.figures.get(fi).is_some_and(|f| f.label == DATE && f.start < a.end);
             if is_date {
                 break;
             }
@@ -494,9 +499,9 @@ impl<'a> Ctx<'a> {
         // the entity: the last person in the phrase, else the organisation the phrase is
         let generic =
             stem != "측" && (self.gaz.roles.get(stem).is_some_and(|r| r.generic) || self.gaz.speakers.contains(stem));
-        let in_np: Vec<usize> = (0..self.entities.len())
-            .filter(|&e| self.entities[e].start >= np_start && self.entities[e].end <= s.np_end)
-            .collect();
+        let from = self.entities.partition_point(|e| e.start < np_start);
+        let to = self.entities.partition_point(|e| e.start < s.np_end);
+        let in_np: Vec<usize> = (from..to).filter(|&e| self.entities[e].end <= s.np_end).collect();
         let person = in_np.iter().rev().copied().find(|&e| self.entities[e].label == "PERSON");
         let org = if generic {
             None
