@@ -86,3 +86,47 @@ fn extractor_meets_the_quality_targets_on_the_evaluation_set() {
     want(c.gold > 0 && c.matched == c.gold, format!("captions found {}/{}", c.matched, c.gold));
     assert!(failures.is_empty(), "below target: {}", failures.join("; "));
 }
+
+/// The gazetteer must not know the invented names of the evaluation set: every person and product
+/// there is invented, and so are the organisations below (real public bodies are allowed).
+#[test]
+fn the_gazetteer_does_not_contain_the_invented_names() {
+    const INVENTED_ORGS: &[&str] = &[
+        "한빛전자",
+        "네오AI",
+        "노바칩스",
+        "NovaChips",
+        "윈드노바",
+        "룽신에너지",
+        "블룸스트리트통신",
+        "도와전지",
+        "대륙모터스",
+        "새봄바이오",
+        "하늘증권",
+        "한강FC",
+        "동해FC",
+        "미래개혁당",
+        "국민통합당",
+        "가상뉴스",
+        "동방조선",
+        "해오름픽처스",
+        "하늘길항공",
+        "코인브릿지",
+        "누리텔레콤",
+    ];
+    let g = gisa::extract::Gazetteer::builtin();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/gold");
+    let mut checked = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let a = load_native_file(&e.unwrap().path()).unwrap().articles.remove(0);
+        for x in a.annotations.iter().filter(|x| matches!(x.label.as_str(), "PERSON" | "PRODUCT")) {
+            let name = a.span_text(x);
+            assert!(g.name(name).is_none(), "{name} is in the gazetteer");
+            checked += 1;
+        }
+    }
+    for o in INVENTED_ORGS {
+        assert!(g.name(o).is_none(), "{o} is in the gazetteer");
+    }
+    assert!(checked > 30);
+}
