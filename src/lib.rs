@@ -14,6 +14,8 @@
 //! | [`layout`] | grapheme widths, keep-all wrapping with kinsoku, lazy cached layout, highlight runs |
 //! | [`print`] | `gisa print`: the article as wrapped, ANSI-styled text |
 //! | [`samples`] | the sample articles of `assets/articles/`, embedded (`SAMPLES`) |
+//! | [`extract`] | `gisa extract`: rule-based Korean quotes, figures, entities, captions from plain text |
+//! | [`score`] | precision/recall/F1 of predicted annotations against gold ones |
 //!
 //! Offsets: Unicode code points at the edges (files), bytes inside (`Annotation::start/end`),
 //! converted once at ingest.
@@ -22,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod clean;
+pub mod extract;
 pub mod import;
 pub mod ingest;
 pub mod labels;
@@ -30,3 +33,4 @@ pub mod model;
 pub mod offsets;
 pub mod print;
 pub mod samples;
+pub mod score;

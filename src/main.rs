@@ -76,6 +76,22 @@ enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
     },
+    /// Extract quotes, figures, entities and captions from a plain Korean news text and write
+    /// it as gisa-article/1 JSON (to standard output, or -o FILE).
+    Extract {
+        /// The article: a UTF-8 text file, or - for standard input.
+        file: PathBuf,
+        /// Publication date (YYYY-MM-DD) that relative dates (어제, 지난달) resolve against;
+        /// default: a date line in the text (입력 2025.03.14 10:32).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        published: Option<String>,
+        /// A gazetteer file that extends the built-in lists (format: assets/gazetteer/README.md).
+        #[arg(long, value_name = "FILE")]
+        gazetteer: Option<PathBuf>,
+        /// Write the JSON here instead of standard output.
+        #[arg(long, short, value_name = "OUT.json")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -99,9 +115,13 @@ enum ColorWhen {
 /// `--from` and `--labels`, set once in `main`.
 static IMPORT: OnceLock<(Option<Format>, LabelMap)> = OnceLock::new();
 
-/// Loads one file of any supported kind (native, or another tool's format: see docs/IMPORT.md).
+/// Loads one file of any supported kind: native, another tool's format (see docs/IMPORT.md),
+/// or a plain `.txt` article (no `.ann` beside it), extracted on the fly.
 fn load(path: &Path) -> Result<Loaded, LoadError> {
     let (from, labels) = IMPORT.get_or_init(|| (None, LabelMap::new()));
+    if from.is_none() && gisa::import::is_plain_text(path) {
+        return gisa::extract::load_txt(path, &gisa::extract::ExtractOptions::default());
+    }
     gisa::import::load_path(path, *from, labels)
 }
 
@@ -127,12 +147,16 @@ fn main() -> ExitCode {
             print!("{}", tui::keymap::markdown());
             ExitCode::SUCCESS
         }
+        Some(Command::Extract { file, published, gazetteer, output }) => {
+            cmd_extract(&file, published.as_deref(), gazetteer.as_deref(), output.as_deref())
+        }
         None => cmd_read(&cli.files, ambiwide),
     }
 }
 
 /// The files to open for `paths`: files as given, folders searched (recursively, sorted) for
-/// `.json`, `.jsonl` and `.ndjson` files. Folders with none are errors.
+/// `.json`, `.jsonl`, `.ndjson`, brat `.ann`, KLUE `.tsv` and plain `.txt` articles (a `.txt`
+/// with an `.ann` beside it is read through its `.ann`). Folders with none are errors.
 fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
@@ -146,10 +170,11 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
         for p in entries {
             if p.is_dir() {
                 walk(&p, out, errors);
-            } else if p
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| ["json", "jsonl", "ndjson", "ann", "tsv"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+            } else if gisa::import::is_plain_text(&p)
+                || p
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| ["json", "jsonl", "ndjson", "ann", "tsv"].iter().any(|x| e.eq_ignore_ascii_case(x)))
             {
                 out.push(p);
             }
@@ -162,7 +187,7 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             let before = files.len();
             walk(p, &mut files, &mut errors);
             if files.len() == before {
-                errors.push(format!("{}: no .json or .jsonl file (nor .ann or .tsv) in this folder", p.display()));
+                errors.push(format!("{}: no .json or .jsonl file (nor .ann, .tsv or .txt) in this folder", p.display()));
             }
         } else {
             files.push(p.clone());
@@ -352,6 +377,73 @@ fn cmd_convert(file: &Path, to: Format, output: Option<&Path>) -> ExitCode {
             eprintln!("gisa: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `gisa extract FILE|- [--published D] [--gazetteer G] [-o OUT]`: exit 0 written, 2 failed
+/// (one line on standard error naming the file and the place).
+fn cmd_extract(file: &Path, published: Option<&str>, gazetteer: Option<&Path>, output: Option<&Path>) -> ExitCode {
+    use gisa::extract::ExtractOptions;
+    let fail = |msg: String| {
+        eprintln!("gisa: {msg}");
+        ExitCode::from(2)
+    };
+    let mut opts = match published {
+        Some(d) => match ExtractOptions::with_published(d) {
+            Ok(o) => o,
+            Err(e) => return fail(e),
+        },
+        None => ExtractOptions::default(),
+    };
+    if let Some(g) = gazetteer {
+        if let Err(e) = opts.add_gazetteer_file(g) {
+            return fail(e);
+        }
+    }
+    let stdin = file.as_os_str() == "-";
+    if let (Some(out), false) = (output, stdin) {
+        let same = out == file || (out.exists() && std::fs::canonicalize(out).ok() == std::fs::canonicalize(file).ok());
+        if same {
+            return fail(format!("{}: the output would overwrite the input; choose another -o", out.display()));
+        }
+    }
+    let name = if stdin { "-".to_string() } else { file.display().to_string() };
+    let bytes = if stdin {
+        let mut b = Vec::new();
+        if let Err(e) = io::Read::read_to_end(&mut io::stdin().lock(), &mut b) {
+            return fail(format!("-: cannot read standard input: {e}"));
+        }
+        b
+    } else {
+        match std::fs::read(file) {
+            Ok(b) => b,
+            Err(e) => return fail(format!("{name}: cannot read: {e}")),
+        }
+    };
+    let id = if stdin {
+        "stdin".to_string()
+    } else {
+        file.file_stem().map_or("article".into(), |s| s.to_string_lossy().into_owned())
+    };
+    let mut article = match gisa::extract::load_txt_bytes(&name, &id, &bytes, &opts) {
+        Ok(mut l) => l.articles.remove(0),
+        Err(e) => return fail(e.to_string()),
+    };
+    gisa::extract::fill_span_texts(&mut article);
+    let json = match serde_json::to_string_pretty(&gisa::ingest::article_to_value(&article)) {
+        Ok(j) => j + "\n",
+        Err(e) => return fail(format!("{name}: cannot write JSON: {e}")),
+    };
+    match output {
+        Some(out) => match std::fs::write(out, json) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(format!("{}: cannot write: {e}", out.display())),
+        },
+        None => match io::stdout().lock().write_all(json.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => fail(format!("writing output: {e}")),
+        },
     }
 }
 

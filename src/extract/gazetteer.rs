@@ -1,0 +1,505 @@
+//! The gazetteer: names, titles and trigger words the entity and quote rules use.
+//!
+//! The built-in lists live in `assets/gazetteer/*.txt` (embedded with `include_str!`); a user file
+//! in the same format extends or overrides them ([`Gazetteer::extend`]). Format, one entry per
+//! line (`#` starts a comment line):
+//!
+//! ```text
+//! KIND name words [= canonical name] [; flag flag]
+//! ```
+//!
+//! Name kinds take the rest of the line as one name (spaces allowed): `PERSON`, `ORG`, `LOC`,
+//! `PRODUCT`. List kinds take every word of the line as an entry: `ROLE` (titles: 대표, 장관;
+//! flags `generic` = never a named person, e.g. 관계자; `before` = may stand before the name, e.g.
+//! 주장), `ORG-SUFFIX` (한빛**전자**; flag `subunit` = joins a preceding organisation, e.g.
+//! 위원회), `LOC-SUFFIX` (광화문**광장**), `ORG-TYPE` (nouns before an organisation's name: 기업,
+//! 업체), `PRODUCT-NOUN` (nouns next to a product name: 모델, 칩), `SURNAME`, `GIVEN` (foreign
+//! given names: 로버트), `SPEAKER` (generic speakers: 정부, 업계), `NOT-NAME` (words never taken for
+//! a name). Flag `context` on a `LOC` means the name is a place only next to another place
+//! (`경기` is also "game").
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// `HashMap` with the Fx hash (short string keys).
+pub type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
+/// `HashSet` with the Fx hash.
+pub type FxSet<K> = rustc_hash::FxHashSet<K>;
+
+/// An entity label of the gazetteer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Label {
+    /// A person.
+    Person,
+    /// An organisation.
+    Org,
+    /// A place.
+    Loc,
+    /// A product.
+    Product,
+}
+
+impl Label {
+    /// The label written on annotations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Person => "PERSON",
+            Label::Org => "ORG",
+            Label::Loc => "LOC",
+            Label::Product => "PRODUCT",
+        }
+    }
+}
+
+/// One named entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameEntry {
+    /// What it is.
+    pub label: Label,
+    /// The canonical name, when it differs from the entry (`한은` → `한국은행`).
+    pub canonical: Option<String>,
+    /// A place only next to another place.
+    pub context: bool,
+}
+
+/// Flags of a title word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RoleFlags {
+    /// Never a named person (관계자, 소식통).
+    pub generic: bool,
+    /// May stand before the name (주장 오태민).
+    pub before: bool,
+}
+
+/// The lists the extractor uses. Build it with [`Gazetteer::builtin`] and [`Gazetteer::extend`].
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    /// Names (keys as written, single spaces).
+    pub names: FxMap<String, NameEntry>,
+    /// The most words a name has.
+    pub max_name_words: usize,
+    /// Titles.
+    pub roles: FxMap<String, RoleFlags>,
+    /// Organisation suffixes with the `subunit` flag.
+    pub org_suffixes: FxMap<String, bool>,
+    /// Place suffixes (facilities, landmarks).
+    pub loc_suffixes: FxSet<String>,
+    /// Nouns that introduce an organisation's name.
+    pub org_types: FxSet<String>,
+    /// Nouns next to a product name.
+    pub product_nouns: FxSet<String>,
+    /// Korean surnames.
+    pub surnames: FxSet<String>,
+    /// Foreign given names.
+    pub given: FxSet<String>,
+    /// Generic speakers.
+    pub speakers: FxSet<String>,
+    /// Words never taken for a name.
+    pub not_names: FxSet<String>,
+    /// Every word of every list with its flags (one lookup answers all questions).
+    words: FxMap<String, u32>,
+    /// Suffix words (titles, organisation and place suffixes, organisation and product nouns)
+    /// grouped by their last character, longest first.
+    by_last: FxMap<char, Vec<(String, u32)>>,
+    /// The last characters of the suffix words.
+    suffix_ends: super::hangul::CharSet,
+    /// The first words of names with several words.
+    multi_first: FxSet<String>,
+}
+
+/// Word flags of the combined index.
+pub mod flag {
+    /// A name (PERSON, ORG, LOC, PRODUCT entry).
+    pub const NAME: u32 = 1;
+    /// A title.
+    pub const ROLE: u32 = 1 << 1;
+    /// An organisation suffix.
+    pub const ORG_SUFFIX: u32 = 1 << 2;
+    /// An organisation suffix that only joins a preceding organisation.
+    pub const SUBUNIT: u32 = 1 << 3;
+    /// A place suffix.
+    pub const LOC_SUFFIX: u32 = 1 << 4;
+    /// An organisation noun.
+    pub const ORG_TYPE: u32 = 1 << 5;
+    /// A product noun.
+    pub const PRODUCT_NOUN: u32 = 1 << 6;
+    /// A generic speaker.
+    pub const SPEAKER: u32 = 1 << 7;
+    /// A stop word.
+    pub const NOT_NAME: u32 = 1 << 8;
+    /// Any word that particle stripping keeps whole.
+    pub const KNOWN: u32 = NAME | ROLE | ORG_TYPE | PRODUCT_NOUN | SPEAKER | NOT_NAME;
+    /// Words that are no names themselves.
+    pub const COMMON: u32 = ROLE | ORG_TYPE | PRODUCT_NOUN | SPEAKER | NOT_NAME | ORG_SUFFIX;
+    /// Flags found through the suffix index.
+    pub const SUFFIXES: u32 = ROLE | ORG_SUFFIX | SUBUNIT | LOC_SUFFIX | ORG_TYPE | PRODUCT_NOUN;
+}
+
+/// The built-in list files, in load order.
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    ("places.txt", include_str!("../../assets/gazetteer/places.txt")),
+    ("organizations.txt", include_str!("../../assets/gazetteer/organizations.txt")),
+    ("roles.txt", include_str!("../../assets/gazetteer/roles.txt")),
+    ("names.txt", include_str!("../../assets/gazetteer/names.txt")),
+    ("triggers.txt", include_str!("../../assets/gazetteer/triggers.txt")),
+];
+
+/// A line of a gazetteer file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: line {line}: {message}")]
+pub struct GazetteerError {
+    /// The file, as given.
+    pub file: String,
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Gazetteer {
+    /// The built-in gazetteer (parsed once, then cloned).
+    pub fn builtin() -> Gazetteer {
+        static BUILTIN: OnceLock<Gazetteer> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                let mut g = Gazetteer::default();
+                for (name, text) in BUILTIN_FILES {
+                    // the built-in files are tested to parse; a bad line would be skipped, not fatal
+                    let _ = g.extend(name, text);
+                }
+                g
+            })
+            .clone()
+    }
+
+    /// Adds the entries of a gazetteer file's text; later entries override earlier ones. On a
+    /// bad line, returns its error after adding every good line.
+    pub fn extend(&mut self, file: &str, text: &str) -> Result<(), GazetteerError> {
+        let mut first_err = None;
+        for (n, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Err(message) = self.add_line(line) {
+                first_err.get_or_insert(GazetteerError { file: file.to_string(), line: n + 1, message });
+            }
+        }
+        self.reindex();
+        match first_err {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads a user gazetteer file and adds it.
+    pub fn extend_from_file(&mut self, path: &Path) -> Result<(), GazetteerError> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| GazetteerError {
+            file: name.clone(),
+            line: 0,
+            message: format!("cannot read: {e}"),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| GazetteerError {
+            file: name.clone(),
+            line: 0,
+            message: "not UTF-8 text".into(),
+        })?;
+        self.extend(&name, &text)
+    }
+
+    fn add_line(&mut self, line: &str) -> Result<(), String> {
+        let (body, flags) = match line.split_once(';') {
+            Some((b, f)) => (b.trim(), f.split_whitespace().collect::<Vec<_>>()),
+            None => (line, Vec::new()),
+        };
+        let (kind, rest) = body.split_once(char::is_whitespace).ok_or("a kind and at least one name are needed")?;
+        let rest = rest.trim();
+        if rest.is_empty() {
+            return Err("no name after the kind".into());
+        }
+        let has = |f: &str| flags.contains(&f);
+        for f in &flags {
+            if !["context", "generic", "before", "subunit"].contains(f) {
+                return Err(format!("unknown flag {f:?}"));
+            }
+        }
+        let label = match kind {
+            "PERSON" => Some(Label::Person),
+            "ORG" => Some(Label::Org),
+            "LOC" => Some(Label::Loc),
+            "PRODUCT" => Some(Label::Product),
+            _ => None,
+        };
+        if let Some(label) = label {
+            let (name, canonical) = match rest.split_once('=') {
+                Some((n, c)) => (n.trim(), Some(squeeze(c.trim()))),
+                None => (rest, None),
+            };
+            let name = squeeze(name);
+            if name.is_empty() || canonical.as_deref() == Some("") {
+                return Err("empty name".into());
+            }
+            self.max_name_words = self.max_name_words.max(name.split(' ').count());
+            // 평택시 / 의성군 also make their stem a place next to another place (경기 평택)
+            if label == Label::Loc && !name.contains(' ') && name.chars().count() >= 3 {
+                if let Some(stem) = name.strip_suffix('시').or_else(|| name.strip_suffix('군')) {
+                    self.names.entry(stem.to_string()).or_insert(NameEntry { label, canonical: None, context: true });
+                }
+            }
+            self.names.insert(name, NameEntry { label, canonical, context: has("context") });
+            return Ok(());
+        }
+        let words = rest.split_whitespace().map(str::to_string);
+        match kind {
+            "ROLE" => {
+                for w in words {
+                    self.roles.insert(w, RoleFlags { generic: has("generic"), before: has("before") });
+                }
+            }
+            "ORG-SUFFIX" => {
+                for w in words {
+                    self.org_suffixes.insert(w, has("subunit"));
+                }
+            }
+            "LOC-SUFFIX" => self.loc_suffixes.extend(words),
+            "ORG-TYPE" => self.org_types.extend(words),
+            "PRODUCT-NOUN" => self.product_nouns.extend(words),
+            "SURNAME" => self.surnames.extend(words),
+            "GIVEN" => self.given.extend(words),
+            "SPEAKER" => self.speakers.extend(words),
+            "NOT-NAME" => self.not_names.extend(words),
+            other => return Err(format!("unknown kind {other:?} (see assets/gazetteer/README.md)")),
+        }
+        Ok(())
+    }
+
+    /// The entry of a name, if any.
+    #[inline]
+    pub fn name(&self, s: &str) -> Option<&NameEntry> {
+        self.names.get(s)
+    }
+
+    /// Rebuilds the combined word index; [`Gazetteer::extend`] calls it. Call it after changing
+    /// the public lists directly.
+    pub fn reindex(&mut self) {
+        let mut words: FxMap<String, u32> = FxMap::default();
+        let mut add = |w: &str, f: u32| *words.entry(w.to_string()).or_insert(0) |= f;
+        for w in self.names.keys() {
+            add(w, flag::NAME);
+        }
+        for w in self.roles.keys() {
+            add(w, flag::ROLE);
+        }
+        for (w, sub) in &self.org_suffixes {
+            add(w, flag::ORG_SUFFIX | if *sub { flag::SUBUNIT } else { 0 });
+        }
+        for w in &self.loc_suffixes {
+            add(w, flag::LOC_SUFFIX);
+        }
+        for w in &self.org_types {
+            add(w, flag::ORG_TYPE);
+        }
+        for w in &self.product_nouns {
+            add(w, flag::PRODUCT_NOUN);
+        }
+        for w in &self.speakers {
+            add(w, flag::SPEAKER);
+        }
+        for w in &self.not_names {
+            add(w, flag::NOT_NAME);
+        }
+        let mut by_last: FxMap<char, Vec<(String, u32)>> = FxMap::default();
+        for (w, &f) in &words {
+            if f & flag::SUFFIXES != 0 {
+                if let Some(c) = w.chars().next_back() {
+                    by_last.entry(c).or_default().push((w.clone(), f & flag::SUFFIXES));
+                }
+            }
+        }
+        for v in by_last.values_mut() {
+            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        }
+        let mut suffix_ends = super::hangul::CharSet::default();
+        for c in by_last.keys() {
+            suffix_ends.insert(*c);
+        }
+        self.multi_first = self.names.keys().filter_map(|n| n.split_once(' ').map(|(f, _)| f.to_string())).collect();
+        self.words = words;
+        self.by_last = by_last;
+        self.suffix_ends = suffix_ends;
+    }
+
+    /// The flags of a word (0 when it is in no list); see [`flag`].
+    #[inline]
+    pub fn flags(&self, s: &str) -> u32 {
+        self.words.get(s).copied().unwrap_or(0)
+    }
+
+    /// True for a word of any list (a name, title, trigger noun, speaker, stop word): particle
+    /// stripping keeps such a word whole (`관계자`, `김정은`).
+    #[inline]
+    pub fn known_word(&self, s: &str) -> bool {
+        self.flags(s) & flag::KNOWN != 0
+    }
+
+    /// True for titles, trigger nouns, speakers, stop words and suffix words: no name.
+    #[inline]
+    pub fn common(&self, s: &str) -> bool {
+        self.flags(s) & flag::COMMON != 0
+    }
+
+    /// True when some suffix word (title, organisation or place suffix, organisation or product
+    /// noun) ends with `c`: a cheap test before [`Gazetteer::longest_suffix`].
+    #[inline]
+    pub fn has_suffix_ending(&self, c: char) -> bool {
+        self.suffix_ends.contains(c)
+    }
+
+    /// True when `w` is the first word of a name with several words.
+    #[inline]
+    pub fn starts_multiword_name(&self, w: &str) -> bool {
+        !self.multi_first.is_empty() && self.multi_first.contains(w)
+    }
+
+    /// The longest proper suffix of `word` (shorter than the word) that has one of the flags in
+    /// `mask`, with all its suffix flags.
+    #[inline]
+    pub fn longest_suffix<'w>(&self, word: &'w str, mask: u32) -> Option<(&'w str, u32)> {
+        let last = word.chars().next_back()?;
+        if !self.suffix_ends.contains(last) {
+            return None;
+        }
+        let list = self.by_last.get(&last)?;
+        list.iter()
+            .find(|(s, f)| f & mask != 0 && s.len() < word.len() && word.ends_with(s.as_str()))
+            .map(|(s, f)| (&word[word.len() - s.len()..], *f))
+    }
+
+    /// The flags of a title word, if it is one.
+    #[inline]
+    pub fn role(&self, s: &str) -> Option<RoleFlags> {
+        self.roles.get(s).copied()
+    }
+
+    /// One scan of the suffix index for `word`: the byte length of the longest proper suffix
+    /// that is a title, an organisation suffix, a place suffix and an organisation noun (0 when
+    /// none), and whether that organisation suffix is a unit (`subunit`).
+    pub fn suffix_lengths(&self, word: &str) -> SuffixLengths {
+        let mut out = SuffixLengths::default();
+        let Some(last) = word.chars().next_back() else { return out };
+        if !self.suffix_ends.contains(last) {
+            return out;
+        }
+        let Some(list) = self.by_last.get(&last) else { return out };
+        let wb = word.as_bytes();
+        for (s, f) in list {
+            let n = s.len();
+            if n >= wb.len() || &wb[wb.len() - n..] != s.as_bytes() {
+                continue;
+            }
+            let n8 = n.min(255) as u8;
+            if f & flag::ROLE != 0 && out.role == 0 {
+                out.role = n8;
+            }
+            if f & flag::ORG_SUFFIX != 0 && out.org == 0 {
+                out.org = n8;
+                out.subunit = f & flag::SUBUNIT != 0;
+            }
+            if f & flag::LOC_SUFFIX != 0 && out.loc == 0 {
+                out.loc = n8;
+            }
+            if f & flag::ORG_TYPE != 0 && out.org_type == 0 {
+                out.org_type = n8;
+            }
+        }
+        out
+    }
+
+    /// The longest organisation suffix `word` ends with (the word being longer), with its
+    /// subunit flag.
+    pub fn org_suffix<'w>(&self, word: &'w str) -> Option<(&'w str, bool)> {
+        self.longest_suffix(word, flag::ORG_SUFFIX)
+            .map(|(s, _)| (s, self.org_suffixes.get(s).copied().unwrap_or(false)))
+    }
+
+    /// The longest place suffix `word` ends with (the word being longer).
+    pub fn loc_suffix<'w>(&self, word: &'w str) -> Option<&'w str> {
+        self.longest_suffix(word, flag::LOC_SUFFIX).map(|(s, _)| s)
+    }
+
+    /// The longest title `word` ends with (the word being longer): `의성군수` → `군수`.
+    pub fn role_suffix<'w>(&self, word: &'w str) -> Option<&'w str> {
+        self.longest_suffix(word, flag::ROLE).map(|(s, _)| s)
+    }
+
+    /// True when `word` is an organisation noun or ends with one (`배터리업체`).
+    pub fn is_org_type(&self, word: &str) -> bool {
+        self.flags(word) & flag::ORG_TYPE != 0 || self.longest_suffix(word, flag::ORG_TYPE).is_some()
+    }
+
+    /// True when `word` is a product noun or ends with one (`언어모델`).
+    pub fn is_product_noun(&self, word: &str) -> bool {
+        self.flags(word) & flag::PRODUCT_NOUN != 0 || self.longest_suffix(word, flag::PRODUCT_NOUN).is_some()
+    }
+}
+
+/// The longest suffixes of one word by category (byte lengths, 0 = none); see
+/// [`Gazetteer::suffix_lengths`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SuffixLengths {
+    /// A title (`군수` in `의성군수`).
+    pub role: u8,
+    /// An organisation suffix (`전자` in `한빛전자`).
+    pub org: u8,
+    /// The organisation suffix is a unit (`위원회`, `센터`).
+    pub subunit: bool,
+    /// A place suffix (`광장`).
+    pub loc: u8,
+    /// An organisation noun (`업체` in `배터리업체`).
+    pub org_type: u8,
+}
+
+/// Collapses runs of whitespace to one space.
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_files_parse_cleanly() {
+        for (name, text) in BUILTIN_FILES {
+            let mut g = Gazetteer::default();
+            assert_eq!(g.extend(name, text), Ok(()), "{name}");
+        }
+        let g = Gazetteer::builtin();
+        assert_eq!(g.name("한국은행").map(|e| e.label), Some(Label::Org));
+        assert_eq!(g.name("한은").and_then(|e| e.canonical.clone()).as_deref(), Some("한국은행"));
+        assert_eq!(g.name("서울").map(|e| e.label), Some(Label::Loc));
+        assert!(g.name("경기").is_some_and(|e| e.context));
+        assert!(g.role("관계자").is_some_and(|r| r.generic));
+        assert!(g.role("대표").is_some_and(|r| !r.generic));
+        assert_eq!(g.org_suffix("한빛전자"), Some(("전자", false)));
+        assert_eq!(g.org_suffix("전자"), None);
+        assert!(g.org_suffix("금융통화위원회").is_some_and(|(_, sub)| sub));
+        assert!(g.surnames.contains("김"));
+    }
+
+    #[test]
+    fn user_lines_extend_and_errors_name_the_line() {
+        let mut g = Gazetteer::builtin();
+        let text = "# my firms\nORG 한빛전자\nORG 한빛 = 한빛전자\nPERSON 존 하퍼\nROLE 단장님\nBAD 이것\nLOC 가상시 ; nonsense\n";
+        let err = g.extend("my.txt", text).unwrap_err();
+        assert_eq!(err.line, 6);
+        assert_eq!(err.to_string(), "my.txt: line 6: unknown kind \"BAD\" (see assets/gazetteer/README.md)");
+        // good lines before and after the bad one are in
+        assert_eq!(g.name("한빛").and_then(|e| e.canonical.clone()).as_deref(), Some("한빛전자"));
+        assert_eq!(g.name("존 하퍼").map(|e| e.label), Some(Label::Person));
+        assert!(g.role("단장님").is_some());
+        assert!(g.max_name_words >= 2);
+        assert!(g.name("가상시").is_none(), "the line with an unknown flag is refused");
+    }
+}

@@ -1,0 +1,222 @@
+//! Tokens and sentences of the article text.
+//!
+//! A token is a maximal run of Hangul syllables and ASCII letters and digits (with `-` or `.`
+//! inside a run of letters or digits: `NX-200`, `2.5`). Particles stay glued to their word
+//! (`한빛전자가`); [`super::hangul::strip_particles`] takes them off where needed.
+
+use std::ops::Range;
+
+use super::hangul::{is_syllable, is_word_char};
+
+/// One token: byte offsets into the article text, its paragraph and its neighbours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tok {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// End of the stem: the token without its particles (`한빛전자가` → `한빛전자`).
+    pub stem_end: usize,
+    /// Paragraph index.
+    pub para: usize,
+    /// What the lookup of [`tokenize`] says about the stem (gazetteer flags).
+    pub flags: u32,
+    /// The character before the token (`'\n'` at a paragraph start).
+    pub before: char,
+    /// The character after the token (`'\n'` at a paragraph end).
+    pub after: char,
+}
+
+impl Tok {
+    /// The token's text.
+    #[inline]
+    pub fn word<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+
+    /// The token without its particles.
+    #[inline]
+    pub fn stem<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.stem_end]
+    }
+
+    /// The particles after the stem (may be empty).
+    #[inline]
+    pub fn particle<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.stem_end..self.end]
+    }
+
+    /// True when the token has no particle.
+    #[inline]
+    pub fn bare(&self) -> bool {
+        self.stem_end == self.end
+    }
+}
+
+/// Splits the paragraphs of `text` into tokens. `lookup(word)` gives a word's flags (see
+/// [`super::gazetteer::flag`]); a word with a flag in `keep` does not lose its last syllables to
+/// particle stripping (`김정은`, `관계자`). Each token stores its stem's flags.
+pub fn tokenize(text: &str, paras: &[Range<usize>], lookup: &dyn Fn(&str) -> u32, keep: u32) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(text.len() / 7);
+    for (pi, r) in paras.iter().enumerate() {
+        let p = &text[r.start..r.end];
+        let mut prev = '\n';
+        let mut it = p.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            if !is_word_char(c) {
+                prev = c;
+                continue;
+            }
+            let start = i;
+            let mut end = i + c.len_utf8();
+            let mut last = c;
+            while let Some(&(j, d)) = it.peek() {
+                if is_word_char(d) {
+                    end = j + d.len_utf8();
+                    last = d;
+                    it.next();
+                } else if (d == '-' || d == '.') && last.is_ascii_alphanumeric() {
+                    // inside a code or a decimal: keep going only if a letter or digit follows
+                    let next = p[j + 1..].chars().next();
+                    if next.is_some_and(|n| n.is_ascii_alphanumeric()) {
+                        it.next();
+                        last = d;
+                    } else {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            let word = &p[start..end];
+            let (stem_len, flags) = stem_split(word, lookup, keep);
+            let after = p[end..].chars().next().unwrap_or('\n');
+            out.push(Tok {
+                start: r.start + start,
+                end: r.start + end,
+                stem_end: r.start + start + stem_len,
+                para: pi,
+                flags,
+                before: prev,
+                after,
+            });
+            prev = last;
+        }
+    }
+    out
+}
+
+/// A word's stem length and the stem's flags (only Hangul endings carry particles).
+fn stem_split(word: &str, lookup: &dyn Fn(&str) -> u32, keep: u32) -> (usize, u32) {
+    if !word.chars().next_back().is_some_and(is_syllable) {
+        return (word.len(), lookup(word));
+    }
+    super::hangul::stem_split(word, lookup, keep)
+}
+
+/// The paragraph ranges of a text with one paragraph (for tests and single lines).
+pub fn one_paragraph(s: &str) -> Vec<Range<usize>> {
+    std::iter::once(0..s.len()).collect()
+}
+
+/// Double quote marks: (open, close); a straight `"` both opens and closes.
+pub const DOUBLE_OPEN: &[char] = &['“', '"', '「', '『', '″'];
+/// Closing double quote marks.
+pub const DOUBLE_CLOSE: &[char] = &['”', '"', '」', '』', '″'];
+
+/// Sentences of paragraph `r`: byte ranges. A sentence ends after `.`, `?` or `!` followed by a
+/// space or the paragraph end, never inside a double quote; a quote whose content ends a
+/// sentence (`“…다.” 동해FC …`) ends it too when a space follows the closing mark.
+pub fn sentences(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
+    let p = &text[r.start..r.end];
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut depth = 0u32;
+    let mut straight_open = false;
+    let mut prev = ' ';
+    let mut it = p.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let next = it.peek().map(|x| x.1);
+        match c {
+            '“' | '「' | '『' => depth += 1,
+            '”' | '」' | '』' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && matches!(prev, '.' | '?' | '!') && next.is_none_or(char::is_whitespace) {
+                    let e = i + c.len_utf8();
+                    out.push(r.start + start..r.start + e);
+                    start = e;
+                }
+            }
+            '"' => {
+                if straight_open {
+                    straight_open = false;
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 && matches!(prev, '.' | '?' | '!') && next.is_none_or(char::is_whitespace) {
+                        let e = i + 1;
+                        out.push(r.start + start..r.start + e);
+                        start = e;
+                    }
+                } else {
+                    straight_open = true;
+                    depth += 1;
+                }
+            }
+            '.' | '?' | '!' if depth == 0 && next.is_none_or(char::is_whitespace) && !prev.is_ascii_digit() => {
+                let e = i + 1;
+                out.push(r.start + start..r.start + e);
+                start = e;
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    if start < p.len() {
+        out.push(r.start + start..r.end);
+    }
+    // trim leading spaces of each sentence
+    out.into_iter()
+        .map(|s| {
+            let lead = text[s.clone()].len() - text[s.clone()].trim_start().len();
+            s.start + lead..s.end
+        })
+        .filter(|s| s.start < s.end)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_stems() {
+        let t = "네오AI는 노바칩스(NovaChips)와 ‘NX-200’을 2.5배";
+        let toks = tokenize(t, &crate::extract::text::one_paragraph(t), &|_| 0, 1);
+        let words: Vec<_> = toks.iter().map(|k| k.word(t)).collect();
+        assert_eq!(words, vec!["네오AI는", "노바칩스", "NovaChips", "와", "NX-200", "을", "2.5배"]);
+        let stems: Vec<_> = toks.iter().map(|k| k.stem(t)).collect();
+        assert_eq!(stems, vec!["네오AI", "노바칩스", "NovaChips", "와", "NX-200", "을", "2.5배"]);
+        assert_eq!(toks[2].before, '(');
+        assert_eq!(toks[2].after, ')');
+        // a whole name is not cut
+        let t = "김정은 위원장";
+        let toks = tokenize(t, &crate::extract::text::one_paragraph(t), &|w| u32::from(w == "김정은"), 1);
+        assert_eq!(toks[0].stem(t), "김정은");
+    }
+
+    #[test]
+    fn sentences_respect_quotes() {
+        let t = "그는 “수요가 빠르다. 공급은 느리다”고 말했다. 또 “결과를 받아들이겠다.” 한 감독은 이같이 말했다.";
+        let s: Vec<_> = sentences(t, 0..t.len()).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(
+            s,
+            vec![
+                "그는 “수요가 빠르다. 공급은 느리다”고 말했다.",
+                "또 “결과를 받아들이겠다.”",
+                "한 감독은 이같이 말했다."
+            ]
+        );
+        let t = "금리는 2.5% 수준이다. \"A다.\" B는 말했다.";
+        let s: Vec<_> = sentences(t, 0..t.len()).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(s, vec!["금리는 2.5% 수준이다.", "\"A다.\"", "B는 말했다."]);
+    }
+}
