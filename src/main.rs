@@ -171,10 +171,9 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             if p.is_dir() {
                 walk(&p, out, errors);
             } else if gisa::import::is_plain_text(&p)
-                || p
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| ["json", "jsonl", "ndjson", "ann", "tsv"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+                || p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    ["json", "jsonl", "ndjson", "ann", "tsv"].iter().any(|x| e.eq_ignore_ascii_case(x))
+                })
             {
                 out.push(p);
             }
@@ -187,7 +186,8 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             let before = files.len();
             walk(p, &mut files, &mut errors);
             if files.len() == before {
-                errors.push(format!("{}: no .json or .jsonl file (nor .ann, .tsv or .txt) in this folder", p.display()));
+                errors
+                    .push(format!("{}: no .json or .jsonl file (nor .ann, .tsv or .txt) in this folder", p.display()));
             }
         } else {
             files.push(p.clone());

@@ -155,10 +155,12 @@ fn wait_frame(t: &Tmux, target: &str, w: usize, h: usize, status: &str) -> Vec<S
 #[test]
 fn reader_in_tmux_keys_panes_resize_and_quit() {
     let t = Tmux::new("main");
-    t.ok(&["new-session", "-d", "-x", "100", "-y", "30", "-s", "r", "sh"]);
-    let bin = env!("CARGO_BIN_EXE_gisa");
-    let cmd = format!("'{bin}' '{}'; echo EXIT=$?", fixture("article.json"));
-    t.keys("r", &[&cmd, "Enter"]);
+    // paths go in through the environment, so the typed command stays one short line whatever
+    // the checkout's path (a wrapped command line would move the rows checked below)
+    let bin_env = format!("GISA_BIN={}", env!("CARGO_BIN_EXE_gisa"));
+    let fix_env = format!("GISA_FIXTURE={}", fixture("article.json"));
+    t.ok(&["new-session", "-d", "-x", "100", "-y", "30", "-s", "r", "-e", &bin_env, "-e", &fix_env, "sh"]);
+    t.keys("r", &["\"$GISA_BIN\" \"$GISA_FIXTURE\"; echo EXIT=$?", "Enter"]);
     let s = wait_frame(&t, "r", 100, 30, "1 warning (w)");
     assert_eq!(t.display("r", "#{alternate_on}"), "1", "the reader uses the alternate screen");
     assert!(s.last().unwrap().contains(" - "), "no current annotation at first: {}", s.last().unwrap());
