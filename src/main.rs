@@ -276,7 +276,12 @@ fn cmd_print(files: &[PathBuf], width: Option<usize>, color: ColorWhen, ambiwide
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut code = 0u8;
     let mut first = true;
-    for f in files {
+    let (files, errors) = expand(files);
+    for e in &errors {
+        eprintln!("gisa: {e}");
+        code = 2;
+    }
+    for f in &files {
         let loaded = match load(f) {
             Ok(l) => l,
             Err(e) => {
@@ -326,7 +331,13 @@ fn cmd_check(files: &[PathBuf]) -> ExitCode {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut counts = gisa::import::Counts::default();
-    for f in files {
+    // folders are corpora: every file in them is checked
+    let (files, errors) = expand(files);
+    for e in &errors {
+        let _ = writeln!(out, "{e}");
+        code = 2;
+    }
+    for f in &files {
         match load(f) {
             Ok(loaded) => {
                 counts.add(&loaded.articles);

@@ -111,3 +111,26 @@ fn print_reads_brat_and_klue() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("통계청은 지난달 고용률이 62.7%로"), "{}", text(&out.stdout));
 }
+
+#[test]
+fn check_and_print_take_a_folder_of_brat_pairs_as_a_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    // a corpus folder: the brat fixtures plus a plain article, which is extracted on the fly
+    for f in std::fs::read_dir(fixture("brat")).unwrap() {
+        let p = f.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(dir.path().join("plain.txt"), "세움건설은 올해 매출이 3조 원을 넘었다고 밝혔다.\n").unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = gisa(&["check", d]);
+    assert!(out.status.code() != Some(2), "a folder is readable: {}", text(&out.stdout));
+    let out = gisa(&["print", "--color", "never", "--width", "60", d]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let o = text(&out.stdout);
+    assert!(o.contains("한빛전자"), "the brat articles are printed: {o}");
+    assert!(o.contains("세움건설은"), "the plain article is printed: {o}");
+    let empty = tempfile::tempdir().unwrap();
+    let out = gisa(&["check", empty.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stdout).contains("in this folder"));
+}
