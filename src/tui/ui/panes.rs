@@ -147,11 +147,9 @@ pub fn normalised(f: &Annotation) -> String {
         Some("max") => s.push_str("<="),
         _ => {}
     }
-    if f.unit.as_deref() == Some("date") {
-        if let Some(d) = f.value.and_then(format_date) {
-            s.push_str(&d);
-            return s;
-        }
+    if let Some(d) = f.value.and_then(|v| format_grained_date(f.unit.as_deref()?, v)) {
+        s.push_str(&d);
+        return s;
     }
     match f.value {
         Some(v) => s.push_str(&format_value(v)),
@@ -162,6 +160,24 @@ pub fn normalised(f: &Annotation) -> String {
         s.push_str(u);
     }
     s
+}
+
+/// A date figure by its unit: `date` (YYYYMMDD with `00` for what is not given) or the
+/// extractor's `date:<grain>` units (docs/FORMAT.md, Dates). `None` when it is no date.
+fn format_grained_date(unit: &str, v: f64) -> Option<String> {
+    if v.fract() != 0.0 || !(0.0..=99_999_999.0).contains(&v) {
+        return None;
+    }
+    let n = v as u32;
+    match unit {
+        "date" | "date:day" => format_date(v),
+        "date:week" => format_date(v).map(|d| format!("week of {d}")),
+        "date:month" => Some(format!("{}-{:02}", n / 100, n % 100)),
+        "date:quarter" => Some(format!("{} Q{}", n / 10, n % 10)),
+        "date:half" => Some(format!("{} H{}", n / 10, n % 10)),
+        "date:year" => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// A date figure's value (YYYYMMDD, `00` for a month or day not given) as `2025-07-24`,
@@ -233,6 +249,19 @@ mod tests {
         assert_eq!(normalised(&f), "2030");
         f.value = Some(2.5);
         assert_eq!(normalised(&f), "2.5 date", "not a YYYYMMDD value: shown as given");
+        // the extractor's grained dates
+        for (unit, v, shown) in [
+            ("date:day", 20_250_321.0, "2025-03-21"),
+            ("date:week", 20_250_317.0, "week of 2025-03-17"),
+            ("date:month", 202_603.0, "2026-03"),
+            ("date:quarter", 20_253.0, "2025 Q3"),
+            ("date:half", 20_252.0, "2025 H2"),
+            ("date:year", 2026.0, "2026"),
+        ] {
+            f.unit = Some(unit.into());
+            f.value = Some(v);
+            assert_eq!(normalised(&f), shown, "{unit}");
+        }
     }
 
     #[test]
