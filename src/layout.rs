@@ -227,19 +227,18 @@ pub fn wrap_paragraph(text: &str, range: Range<usize>, opts: Options) -> Vec<Lin
 
 /// As [`wrap_paragraph`], appending to `out`.
 pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<Line>) {
-    let width = opts.width.max(1);
     let base = range.start;
     let para = &text[range.clone()];
     let first_out = out.len();
-    // current line
-    let mut line_start: Option<usize> = None;
-    let mut line_end = base;
-    let mut line_w = 0usize;
-    // the token being collected: non-space graphemes (glued across spaces when kinsoku requires)
-    let mut tok: Vec<G> = Vec::new();
-    let mut tok_w = 0usize;
-    // spaces between the current line's content and `tok`
-    let mut gap_w = 0usize;
+    let mut w = Wrapper {
+        width: opts.width.max(1),
+        line_start: None,
+        line_end: base,
+        line_w: 0,
+        tok: Vec::new(),
+        tok_w: 0,
+        gap_w: 0,
+    };
     let mut iter = graphemes(para).peekable();
     let mut seps: Vec<G> = Vec::new();
     // leading indentation belongs to the first token
@@ -252,32 +251,24 @@ pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<L
             None => (true, base + para.len(), ""),
         };
         if !is_sep || (at_para_start && !g_str.is_empty() && !is_zwsp(g_str)) {
-            if is_sep {
-                // indentation at the start of the paragraph: part of the first token
-                let w = grapheme_width(g_str, opts.ambiwide);
-                tok.push(G { start: g_off, end: g_off + g_str.len(), width: w });
-                tok_w += w;
-                continue;
-            }
-            at_para_start = false;
-            let w = grapheme_width(g_str, opts.ambiwide);
-            tok.push(G { start: g_off, end: g_off + g_str.len(), width: w });
-            tok_w += w;
+            // part of the token (indentation at the start of the paragraph included)
+            at_para_start &= is_sep;
+            w.push(G { start: g_off, end: g_off + g_str.len(), width: grapheme_width(g_str, opts.ambiwide) });
             continue;
         }
         at_para_start = false;
         // a separator (or the end): the token is complete unless kinsoku glues it to what follows
-        if item.is_some() && !tok.is_empty() {
-            let last_opening = tok.last().is_some_and(|g| is_opening(&text[g.start..g.end]));
+        if item.is_some() && !w.tok.is_empty() {
+            let last_opening = w.tok.last().is_some_and(|g| is_opening(&text[g.start..g.end]));
             // look past this space run: does the next token start with closing punctuation?
             let mut sep_w = grapheme_width(g_str, opts.ambiwide) * usize::from(!is_zwsp(g_str));
             seps.clear();
             seps.push(G { start: g_off, end: g_off + g_str.len(), width: sep_w });
             while let Some(&(o, g)) = iter.peek() {
                 if is_space(g) || is_zwsp(g) {
-                    let w = if is_zwsp(g) { 0 } else { grapheme_width(g, opts.ambiwide) };
-                    seps.push(G { start: o + base, end: o + base + g.len(), width: w });
-                    sep_w += w;
+                    let gw = if is_zwsp(g) { 0 } else { grapheme_width(g, opts.ambiwide) };
+                    seps.push(G { start: o + base, end: o + base + g.len(), width: gw });
+                    sep_w += gw;
                     iter.next();
                 } else {
                     break;
@@ -286,132 +277,128 @@ pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<L
             let next_closing = iter.peek().is_some_and(|&(_, g)| is_closing(g));
             if (last_opening || next_closing) && iter.peek().is_some() {
                 // no break here: the spaces become part of the token
-                tok_w += sep_w;
-                tok.append(&mut seps);
+                w.tok_w += sep_w;
+                w.tok.append(&mut seps);
                 continue;
             }
             // place the token, then the separators become the gap
-            place_token(
-                text,
-                &mut tok,
-                &mut tok_w,
-                &mut gap_w,
-                &mut line_start,
-                &mut line_end,
-                &mut line_w,
-                width,
-                out,
-            );
-            gap_w = sep_w;
+            w.place_token(text, out);
+            w.gap_w = sep_w;
             continue;
         }
         if item.is_none() {
-            if !tok.is_empty() {
-                place_token(
-                    text,
-                    &mut tok,
-                    &mut tok_w,
-                    &mut gap_w,
-                    &mut line_start,
-                    &mut line_end,
-                    &mut line_w,
-                    width,
-                    out,
-                );
+            if !w.tok.is_empty() {
+                w.place_token(text, out);
             }
             break;
         }
         // separator with no token before it (runs of spaces after a break, or ZWSP): widen gap
-        if line_start.is_some() {
-            gap_w += if is_zwsp(g_str) { 0 } else { grapheme_width(g_str, opts.ambiwide) };
+        if w.line_start.is_some() {
+            w.gap_w += if is_zwsp(g_str) { 0 } else { grapheme_width(g_str, opts.ambiwide) };
         }
     }
-    if let Some(s) = line_start {
-        out.push(Line { start: s, end: line_end, width: line_w, placeholder: false });
+    if let Some(s) = w.line_start {
+        out.push(Line { start: s, end: w.line_end, width: w.line_w, placeholder: false });
     }
     if out.len() == first_out {
         out.push(Line { start: base, end: base, width: 0, placeholder: false });
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn place_token(
-    text: &str,
-    tok: &mut Vec<G>,
-    tok_w: &mut usize,
-    gap_w: &mut usize,
-    line_start: &mut Option<usize>,
-    line_end: &mut usize,
-    line_w: &mut usize,
+/// The state of [`wrap_into`]: the line being filled and the token being collected.
+struct Wrapper {
     width: usize,
-    out: &mut Vec<Line>,
-) {
-    if let Some(s) = *line_start {
-        if *line_w + *gap_w + *tok_w <= width {
-            *line_w += *gap_w + *tok_w;
-            *line_end = tok.last().map_or(*line_end, |g| g.end);
-            tok.clear();
-            *tok_w = 0;
-            *gap_w = 0;
+    /// First byte of the current line, when it has content.
+    line_start: Option<usize>,
+    line_end: usize,
+    line_w: usize,
+    /// The token: non-space graphemes (glued across spaces when kinsoku requires).
+    tok: Vec<G>,
+    tok_w: usize,
+    /// Width of the spaces between the current line's content and `tok`.
+    gap_w: usize,
+}
+
+impl Wrapper {
+    fn push(&mut self, g: G) {
+        self.tok_w += g.width;
+        self.tok.push(g);
+    }
+
+    /// Puts the token on the current line, or on a new one, or hard-breaks it when it is wider
+    /// than a whole line.
+    fn place_token(&mut self, text: &str, out: &mut Vec<Line>) {
+        let width = self.width;
+        if let Some(s) = self.line_start {
+            if self.line_w + self.gap_w + self.tok_w <= width {
+                self.line_w += self.gap_w + self.tok_w;
+                self.line_end = self.tok.last().map_or(self.line_end, |g| g.end);
+                self.tok.clear();
+                self.tok_w = 0;
+                self.gap_w = 0;
+                return;
+            }
+            out.push(Line { start: s, end: self.line_end, width: self.line_w, placeholder: false });
+            self.line_start = None;
+            self.line_w = 0;
+        }
+        self.gap_w = 0;
+        let tok = std::mem::take(&mut self.tok);
+        self.tok_w = 0;
+        let tok_w: usize = tok.iter().map(|g| g.width).sum();
+        if tok_w <= width {
+            self.line_start = tok.first().map(|g| g.start);
+            self.line_end = tok.last().map_or(self.line_end, |g| g.end);
+            self.line_w = tok_w;
+            self.tok = tok;
+            self.tok.clear();
             return;
         }
-        out.push(Line { start: s, end: *line_end, width: *line_w, placeholder: false });
-        *line_start = None;
-        *line_w = 0;
-    }
-    *gap_w = 0;
-    if *tok_w <= width {
-        *line_start = tok.first().map(|g| g.start);
-        *line_end = tok.last().map_or(*line_end, |g| g.end);
-        *line_w = *tok_w;
-        tok.clear();
-        *tok_w = 0;
-        return;
-    }
-    // hard-break a token wider than the line
-    let mut p = 0usize;
-    while p < tok.len() {
-        let mut w = 0usize;
-        let mut q = p;
-        while q < tok.len() && w + tok[q].width <= width {
-            w += tok[q].width;
-            q += 1;
-        }
-        if q == p {
-            // a single grapheme wider than the whole line
-            out.push(Line { start: tok[p].start, end: tok[p].end, width: 1.min(width), placeholder: true });
-            p += 1;
-            continue;
-        }
-        if q == tok.len() {
-            *line_start = Some(tok[p].start);
-            *line_end = tok[q - 1].end;
-            *line_w = w;
-            break;
-        }
-        let g = |i: usize| &text[tok[i].start..tok[i].end];
-        let mut cut = q;
-        // prefer a URL break after / ? & = in the second half of the chunk
-        let min_keep = p + (q - p).div_ceil(2);
-        if let Some(u) = (min_keep..q).rev().find(|&i| matches!(g(i), "/" | "?" | "&" | "=")) {
-            if u + 1 < q {
-                cut = u + 1;
+        // hard-break a token wider than the line
+        let mut p = 0usize;
+        while p < tok.len() {
+            let mut w = 0usize;
+            let mut q = p;
+            while q < tok.len() && w + tok[q].width <= width {
+                w += tok[q].width;
+                q += 1;
             }
+            if q == p {
+                // a single grapheme wider than the whole line
+                out.push(Line { start: tok[p].start, end: tok[p].end, width: 1.min(width), placeholder: true });
+                p += 1;
+                continue;
+            }
+            if q == tok.len() {
+                self.line_start = Some(tok[p].start);
+                self.line_end = tok[q - 1].end;
+                self.line_w = w;
+                break;
+            }
+            let g = |i: usize| &text[tok[i].start..tok[i].end];
+            let mut cut = q;
+            // prefer a URL break after / ? & = in the second half of the chunk
+            let min_keep = p + (q - p).div_ceil(2);
+            if let Some(u) = (min_keep..q).rev().find(|&i| matches!(g(i), "/" | "?" | "&" | "=")) {
+                if u + 1 < q {
+                    cut = u + 1;
+                }
+            }
+            // kinsoku: the next line must not start with closing, this one must not end with opening
+            let mut k = cut;
+            while k > p + 1 && (is_closing(g(k)) || is_opening(g(k - 1)) || is_space(g(k))) {
+                k -= 1;
+            }
+            if k > p && !(is_closing(g(k)) || is_opening(g(k - 1))) {
+                cut = k;
+            }
+            let cw: usize = tok[p..cut].iter().map(|x| x.width).sum();
+            out.push(Line { start: tok[p].start, end: tok[cut - 1].end, width: cw, placeholder: false });
+            p = cut;
         }
-        // kinsoku: the next line must not start with closing, this one must not end with opening
-        let mut k = cut;
-        while k > p + 1 && (is_closing(g(k)) || is_opening(g(k - 1)) || is_space(g(k))) {
-            k -= 1;
-        }
-        if k > p && !(is_closing(g(k)) || is_opening(g(k - 1))) {
-            cut = k;
-        }
-        let cw: usize = tok[p..cut].iter().map(|x| x.width).sum();
-        out.push(Line { start: tok[p].start, end: tok[cut - 1].end, width: cw, placeholder: false });
-        p = cut;
+        self.tok = tok;
+        self.tok.clear();
     }
-    tok.clear();
-    *tok_w = 0;
 }
 
 /// Byte ranges of the paragraphs of `text` (split at `\n`; the `\n` is in no paragraph).

@@ -29,10 +29,11 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::raw::{id_string, json_kind, records, set_offsets, Assembler, Place, RawDoc, RawRelation, RawSpan, BAG};
+use super::raw::{
+    id_string, json_kind, kept, records, set_offsets, text_or_note, Assembler, Place, RawDoc, RawRelation, RawSpan, BAG,
+};
 use crate::ingest::{LoadError, Loaded};
 use crate::labels::LabelMap;
-use crate::model::Problem;
 use crate::offsets::Unit;
 
 /// Keys naming the annotator of a line.
@@ -44,30 +45,12 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
     let mut problems = Vec::new();
     let mut asm = Assembler::new(labels);
     for (i, r) in recs.enumerate() {
-        let r = match r {
-            Ok(r) => r,
-            Err(p) => {
-                problems.push(p);
-                continue;
-            }
-        };
+        let Some(r) = kept(r, &mut problems) else { continue };
         let place = r.place.clone();
         let head: std::rc::Rc<str> = std::rc::Rc::from(place.as_str());
         let fallback = format!("#{}", i + 1);
         let Line { obj: mut o, text: t, lists } = r.value;
-        let t = match t {
-            Some(Value::String(t)) => t,
-            other => {
-                let what =
-                    other.as_ref().map_or("no \"text\"".to_string(), |v| format!("\"text\" is {}", json_kind(v)));
-                problems.push(Problem {
-                    article: fallback,
-                    annotation: None,
-                    message: format!("{place}: {what}; the example is skipped"),
-                });
-                continue;
-            }
-        };
+        let Some(t) = text_or_note(t, &place, &fallback, "example", &mut problems) else { continue };
         let id = id_string(o.get("id"));
         let layer = ANNOTATOR_KEYS.iter().find_map(|k| id_string(o.get(*k))).unwrap_or_default();
         for k in ANNOTATOR_KEYS {

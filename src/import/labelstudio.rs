@@ -36,7 +36,9 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
-use super::raw::{finish, id_string, json_kind, records, set_offsets, Kinds, RawDoc, RawRelation, RawSpan, BAG};
+use super::raw::{
+    finish, id_string, json_kind, kept, object_or_note, records, set_offsets, Kinds, RawDoc, RawRelation, RawSpan, BAG,
+};
 use crate::ingest::{LoadError, Loaded};
 use crate::labels::LabelMap;
 use crate::model::Problem;
@@ -75,23 +77,10 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
     let mut kinds = Kinds::new(labels);
     let mut loaded = Loaded { path: PathBuf::from(name), ..Default::default() };
     for (i, r) in recs.enumerate() {
-        let r = match r {
-            Ok(r) => r,
-            Err(p) => {
-                problems.push(p);
-                continue;
-            }
-        };
+        let Some(r) = kept(r, &mut problems) else { continue };
         let place = r.place.clone();
         let fallback = format!("#{}", i + 1);
-        let Value::Object(mut task) = r.value else {
-            problems.push(Problem {
-                article: fallback,
-                annotation: None,
-                message: format!("{place}: expected a task object, found {}; skipped", json_kind(&r.value)),
-            });
-            continue;
-        };
+        let Some(mut task) = object_or_note(r.value, &place, &fallback, "task", &mut problems) else { continue };
         let mut data = match task.remove("data") {
             Some(Value::Object(d)) => d,
             _ => Map::new(),

@@ -17,10 +17,12 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
-use super::raw::{id_string, json_kind, records, set_offsets, Assembler, RawDoc, RawSpan};
+use super::raw::{
+    id_string, json_kind, kept, object_or_note, records, set_offsets, text_or_note, Assembler, RawDoc, RawSpan,
+};
 use crate::ingest::{LoadError, Loaded};
 use crate::labels::LabelMap;
-use crate::model::{Problem, ReviewStatus};
+use crate::model::ReviewStatus;
 use crate::offsets::Unit;
 
 fn status_of(answer: Option<&Value>) -> ReviewStatus {
@@ -37,36 +39,11 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
     let mut problems = Vec::new();
     let mut asm = Assembler::new(labels);
     for (i, r) in recs.enumerate() {
-        let r = match r {
-            Ok(r) => r,
-            Err(p) => {
-                problems.push(p);
-                continue;
-            }
-        };
+        let Some(r) = kept(r, &mut problems) else { continue };
         let place = r.place.clone();
         let fallback = format!("#{}", i + 1);
-        let Value::Object(mut o) = r.value else {
-            problems.push(Problem {
-                article: fallback,
-                annotation: None,
-                message: format!("{place}: expected a task object, found {}; skipped", json_kind(&r.value)),
-            });
-            continue;
-        };
-        let t = match o.remove("text") {
-            Some(Value::String(t)) => t,
-            other => {
-                let what =
-                    other.as_ref().map_or("no \"text\"".to_string(), |v| format!("\"text\" is {}", json_kind(v)));
-                problems.push(Problem {
-                    article: fallback,
-                    annotation: None,
-                    message: format!("{place}: {what}; the task is skipped"),
-                });
-                continue;
-            }
-        };
+        let Some(mut o) = object_or_note(r.value, &place, &fallback, "task", &mut problems) else { continue };
+        let Some(t) = text_or_note(o.remove("text"), &place, &fallback, "task", &mut problems) else { continue };
         let input = id_string(o.get("_input_hash"));
         let layer = id_string(o.get("_annotator_id")).or_else(|| id_string(o.get("_session_id"))).unwrap_or_default();
         let task_answer = o.get("answer").cloned();

@@ -756,6 +756,56 @@ pub(crate) fn id_string(v: Option<&Value>) -> Option<String> {
 
 pub(crate) use crate::ingest::json_type as json_kind;
 
+/// A record that was read, or `None` after noting why it could not be (the loops over
+/// [`records`] skip those).
+pub(crate) fn kept<T>(r: Result<T, crate::model::Problem>, problems: &mut Vec<crate::model::Problem>) -> Option<T> {
+    r.map_err(|p| problems.push(p)).ok()
+}
+
+/// A record's `text` as a string, or `None` after noting that it is missing or of another type
+/// (`{place}: no "text"; the {unit} is skipped`).
+pub(crate) fn text_or_note(
+    text: Option<Value>,
+    place: &str,
+    fallback: &str,
+    unit: &str,
+    problems: &mut Vec<crate::model::Problem>,
+) -> Option<String> {
+    match text {
+        Some(Value::String(t)) => Some(t),
+        other => {
+            let what = other.as_ref().map_or("no \"text\"".to_string(), |v| format!("\"text\" is {}", json_kind(v)));
+            problems.push(crate::model::Problem {
+                article: fallback.to_string(),
+                annotation: None,
+                message: format!("{place}: {what}; the {unit} is skipped"),
+            });
+            None
+        }
+    }
+}
+
+/// A record's value as an object, or `None` after noting `expected a {what} object`.
+pub(crate) fn object_or_note(
+    value: Value,
+    place: &str,
+    fallback: &str,
+    what: &str,
+    problems: &mut Vec<crate::model::Problem>,
+) -> Option<serde_json::Map<String, Value>> {
+    match value {
+        Value::Object(o) => Some(o),
+        other => {
+            problems.push(crate::model::Problem {
+                article: fallback.to_string(),
+                annotation: None,
+                message: format!("{place}: expected a {what} object, found {}; skipped", json_kind(&other)),
+            });
+            None
+        }
+    }
+}
+
 /// One record of a JSON / JSONL file: its value and where it is (`line 3`, `task 2 (line 9)`).
 pub(crate) struct Record<T = Value> {
     /// The parsed value.

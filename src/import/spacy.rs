@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
-use super::raw::{finish, json_kind, records, set_offsets, Kinds, RawDoc, RawSpan};
+use super::raw::{finish, json_kind, kept, object_or_note, records, set_offsets, Kinds, RawDoc, RawSpan};
 use crate::ingest::{LoadError, Loaded};
 use crate::labels::LabelMap;
 use crate::model::Problem;
@@ -26,22 +26,9 @@ pub fn parse(name: &str, text: &str, labels: &LabelMap) -> Result<Loaded, LoadEr
     let mut kinds = Kinds::new(labels);
     let mut loaded = Loaded { path: PathBuf::from(name), ..Default::default() };
     for (i, r) in recs.enumerate() {
-        let r = match r {
-            Ok(r) => r,
-            Err(p) => {
-                problems.push(p);
-                continue;
-            }
-        };
+        let Some(r) = kept(r, &mut problems) else { continue };
         let fallback = format!("#{}", i + 1);
-        let Value::Object(mut o) = r.value else {
-            problems.push(Problem {
-                article: fallback,
-                annotation: None,
-                message: format!("{}: expected a Doc object, found {}; skipped", r.place, json_kind(&r.value)),
-            });
-            continue;
-        };
+        let Some(mut o) = object_or_note(r.value, &r.place, &fallback, "Doc", &mut problems) else { continue };
         let Some(Value::String(t)) = o.remove("text") else {
             problems.push(Problem {
                 article: fallback,
