@@ -17,8 +17,9 @@ use crate::clean::{clean, clean_line, Bias};
 use crate::model::{Annotation, Article, Flag, Kind, Problem, ReviewStatus};
 use crate::offsets::{self, Unit};
 
+mod fast;
 mod raw;
-use raw::{AnnField, Item, RawObj, RawTop};
+use raw::{AnnField, AnnList, RawObj, RawTop};
 
 /// The name of the native format, the value of its `format` field.
 pub const FORMAT_NAME: &str = "gisa-article/1";
@@ -181,9 +182,15 @@ pub fn load_native_file(path: &Path) -> Result<Loaded, LoadError> {
     Ok(loaded)
 }
 
+/// Reads a native document: on the fast path when it has the common shape, else with
+/// `serde_json` (whose errors name the line and column).
+fn read_top(text: &str) -> Result<RawTop, serde_json::Error> {
+    fast::top(text).map_or_else(|| serde_json::from_str(text), Ok)
+}
+
 /// Parses the content of a native `.json` file.
 pub fn load_native_json(name: &str, text: &str) -> Result<Loaded, LoadError> {
-    let top: RawTop = serde_json::from_str(text).map_err(|e| json_error(name, &e, 0))?;
+    let top = read_top(text).map_err(|e| json_error(name, &e, 0))?;
     let mut loaded = Loaded { path: PathBuf::from(name), ..Default::default() };
     match top {
         RawTop::Array(items) => {
@@ -226,7 +233,7 @@ pub fn load_native_jsonl(name: &str, text: &str) -> Result<Loaded, LoadError> {
         }
         let n = i + 1;
         let fallback = format!("#{n}");
-        let res = serde_json::from_str::<RawTop>(line)
+        let res = read_top(line)
             .map_err(|e| {
                 let mut m = e.to_string();
                 if let Some(p) = m.find(" at line ") {
@@ -332,7 +339,7 @@ fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
         article.id = fallback_id.to_string();
     }
     let raw_anns = match a.annotations {
-        None | Some(AnnField::Other(Value::Null)) => Vec::new(),
+        None | Some(AnnField::Other(Value::Null)) => AnnList::default(),
         Some(AnnField::List(items)) => items,
         Some(AnnField::Other(other)) => {
             article.problems.push(Problem {
@@ -341,7 +348,7 @@ fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
                 message: format!("\"annotations\" must be an array, found {}; ignored", json_type(&other)),
             });
             obj.insert("annotations".into(), other);
-            Vec::new()
+            AnnList::default()
         }
     };
     if let Some(f) = obj.get("format") {
@@ -354,23 +361,19 @@ fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
     article.extra = obj;
     let (text, map) = crate::clean::clean_owned(raw_text);
     article.text = text;
-    let mut anns = Vec::with_capacity(raw_anns.len());
-    let mut cps = Vec::with_capacity(raw_anns.len() * 2);
+    let AnnList { mut anns, offsets: raw_offsets, issues, others } = raw_anns;
+    let mut cps = Vec::with_capacity(anns.len() * 2);
+    let mut issues = issues.into_iter().peekable();
+    let mut others = others.into_iter().peekable();
     let mut unparsed = Vec::new();
-    for (i, v) in raw_anns.into_iter().enumerate() {
-        let parsed = match v {
-            Item::Ann(p) => p,
-            Item::Other(v) => {
-                article.problems.push(Problem {
-                    article: article.id.clone(),
-                    annotation: Some(format!("#{}", i + 1)),
-                    message: format!("annotation {} is not an object ({}); kept in \"unparsed\"", i + 1, json_type(&v)),
-                });
-                unparsed.push(v);
-                continue;
-            }
-        };
-        let (ann, start, end, msgs) = parsed.finish(map.raw_len());
+    for (i, (ann, &(start, end))) in anns.iter_mut().zip(&raw_offsets).enumerate() {
+        // elements that are no object are reported in their place in the array
+        while let Some((pos, v)) = others.next_if(|(pos, _)| *pos <= i + unparsed.len()) {
+            article.problems.push(not_an_object(&article.id, pos, &v));
+            unparsed.push(v);
+        }
+        let issue = issues.next_if(|(k, _)| *k == i).map(|(_, x)| x);
+        let (start, end, msgs) = finish(ann, start, end, issue, map.raw_len());
         let s = map.map(start, Bias::Start);
         let e = map.map(end, Bias::End).max(s);
         cps.push(s);
@@ -382,7 +385,10 @@ fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
                 message: m,
             });
         }
-        anns.push(ann);
+    }
+    for (pos, v) in others {
+        article.problems.push(not_an_object(&article.id, pos, &v));
+        unparsed.push(v);
     }
     if offsets::to_bytes(&article.text, Unit::CodePoint, &mut cps).is_err() {
         // cannot happen: mapped offsets are within the cleaned text; clamp defensively
@@ -390,9 +396,9 @@ fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
             *c = (*c).min(article.text.len());
         }
     }
-    for (i, a) in anns.iter_mut().enumerate() {
-        a.start = cps[2 * i];
-        a.end = cps[2 * i + 1];
+    for (a, c) in anns.iter_mut().zip(cps.chunks_exact(2)) {
+        a.start = c[0];
+        a.end = c[1];
     }
     article.annotations = anns;
     if !unparsed.is_empty() {
@@ -431,6 +437,12 @@ pub(crate) struct ParsedAnn {
     ann: Annotation,
     start: i128,
     end: i128,
+    issue: Option<Issue>,
+}
+
+/// What was wrong with an annotation as read (kept beside it, since few have any).
+#[derive(Debug)]
+pub(crate) struct Issue {
     raw_start: Option<Value>,
     raw_end: Option<Value>,
     bad: bool,
@@ -438,28 +450,55 @@ pub(crate) struct ParsedAnn {
 }
 
 impl ParsedAnn {
-    /// Checks the offsets against the raw text length (code points): the annotation with its
-    /// repaired raw start and end, and the messages about it.
-    fn finish(mut self, text_len: usize) -> (Annotation, usize, usize, Vec<String>) {
-        let len = text_len as i128;
-        let (s, e) = (self.start, self.end);
-        if e > len || s > len {
-            self.msgs.push(format!("offsets {s}..{e} are beyond the end of the text ({text_len} characters)"));
-            self.bad = true;
-        }
-        let s = s.clamp(0, len) as usize;
-        let e = e.clamp(0, len) as usize;
-        if self.bad {
-            self.ann.flags.insert(0, Flag::BadOffsets);
-            // keep the offsets as written: export writes them back unchanged
-            for (k, v) in [("start", self.raw_start), ("end", self.raw_end)] {
-                if let Some(v) = v {
-                    self.ann.extra.insert(k.into(), v);
-                }
+    /// An annotation read without any problem, with its raw code-point offsets.
+    fn clean(ann: Annotation, start: i128, end: i128) -> ParsedAnn {
+        ParsedAnn { ann, start, end, issue: None }
+    }
+}
+
+/// The problem about element `pos` of an `annotations` array that is no object.
+fn not_an_object(article: &str, pos: usize, v: &Value) -> Problem {
+    Problem {
+        article: article.to_string(),
+        annotation: Some(format!("#{}", pos + 1)),
+        message: format!("annotation {} is not an object ({}); kept in \"unparsed\"", pos + 1, json_type(v)),
+    }
+}
+
+/// Checks an annotation's offsets against the raw text length (code points): its repaired raw
+/// start and end, and the messages about it. Unusable offsets flag the annotation and are kept
+/// as written, so that export writes them back unchanged.
+fn finish(
+    ann: &mut Annotation,
+    s: i128,
+    e: i128,
+    issue: Option<Issue>,
+    text_len: usize,
+) -> (usize, usize, Vec<String>) {
+    let len = text_len as i128;
+    if issue.is_none() && e <= len {
+        return (s as usize, e as usize, Vec::new());
+    }
+    // an annotation read without issue has offsets that are non-negative integers
+    let mut issue = issue.unwrap_or_else(|| Issue {
+        raw_start: Some(Value::from(s as u64)),
+        raw_end: Some(Value::from(e as u64)),
+        bad: false,
+        msgs: Vec::new(),
+    });
+    if e > len || s > len {
+        issue.msgs.push(format!("offsets {s}..{e} are beyond the end of the text ({text_len} characters)"));
+        issue.bad = true;
+    }
+    if issue.bad {
+        ann.flags.insert(0, Flag::BadOffsets);
+        for (k, v) in [("start", issue.raw_start), ("end", issue.raw_end)] {
+            if let Some(v) = v {
+                ann.extra.insert(k.into(), v);
             }
         }
-        (self.ann, s, e, self.msgs)
     }
+    (s.clamp(0, len) as usize, e.clamp(0, len) as usize, issue.msgs)
 }
 
 /// Reads the known fields of one annotation object (index `index` in its array); what is not
@@ -560,7 +599,8 @@ pub(crate) fn parse_annotation(mut o: RawObj, index: usize) -> ParsedAnn {
         }
     }
     a.extra = std::mem::take(o).into_map();
-    ParsedAnn { ann: a, start: s, end: e, raw_start, raw_end, bad, msgs }
+    let issue = (bad || !msgs.is_empty()).then_some(Issue { raw_start, raw_end, bad, msgs });
+    ParsedAnn { ann: a, start: s, end: e, issue }
 }
 
 /// Checks an article's annotations against its text and each other, flagging and recording
@@ -768,6 +808,52 @@ mod tests {
         assert_eq!(back["annotations"][0]["note"], json!("n"));
         assert_eq!(back["annotations"][0]["value"], json!(5));
         assert_eq!(art(back), a);
+    }
+
+    /// Both readers of a document: the fast path (`None` when it declines) and `serde_json`.
+    fn both_paths(doc: &str) -> (Option<Result<Article, String>>, Result<Article, String>) {
+        let fast = fast::top(doc).map(|t| article_from_raw(t, "#1"));
+        let slow =
+            serde_json::from_str::<RawTop>(doc).map_err(|e| e.to_string()).and_then(|t| article_from_raw(t, "#1"));
+        (fast, slow)
+    }
+
+    #[test]
+    fn the_fast_path_takes_the_common_shape() {
+        let doc = r#"{"format": "gisa-article/1", "id": "a", "title": "제목", "meta": {"k": [1, 2.5, null]},
+            "text": "한국은행은\n\"금리\"를 동결했다 \ud83d\ude00",
+            "annotations": [
+              {"id": "e1", "kind": "entity", "label": "ORG", "start": 0, "end": 4, "text": "한국은행", "canonical": "한국은행"},
+              {"id": "q1", "kind": "QUOTE", "start": 6, "end": 10, "speaker": "e1", "layer": "gold", "status": "accepted"},
+              {"id": "f1", "kind": "figure", "start": 7, "end": 9, "value": -1.5e3, "unit": "%", "approx": false, "bound": "min"},
+              {"id": "x", "start": 1, "end": 2, "note": "unknown field: the general code reads this one"},
+              {"id": "y", "start": 3, "end": 99}]}"#;
+        let (fast, slow) = both_paths(doc);
+        let (fast, slow) = (fast.expect("fast path taken").unwrap(), slow.unwrap());
+        assert_eq!(fast, slow);
+        assert_eq!(fast.annotations.len(), 5);
+        assert!(fast.problems.iter().any(|p| p.message.contains("beyond the end")), "{:?}", fast.problems);
+    }
+
+    proptest::proptest! {
+        /// Whatever an annotation holds, the fast path either declines or builds exactly what
+        /// the general reader builds.
+        #[test]
+        fn fast_and_general_readers_agree(anns in proptest::collection::vec(proptest::collection::vec((0usize..17, 0usize..10), 0..7), 0..6)) {
+            const KEYS: [&str; 17] = ["id", "kind", "label", "start", "end", "text", "speaker", "speaker_text",
+                "canonical", "value", "unit", "approx", "bound", "layer", "status", "note", "start"];
+            const VALUES: [&str; 10] = ["\"e1\"", "\"quote\"", "3", "-2", "1.5", "true", "null", "\"min\"",
+                "\"a\\nb\"", "\"accepted\""];
+            let objs: Vec<String> = anns.iter().map(|fields| {
+                let body: Vec<String> = fields.iter().map(|&(k, v)| format!("\"{}\": {}", KEYS[k], VALUES[v])).collect();
+                format!("{{{}}}", body.join(", "))
+            }).collect();
+            let doc = format!("{{\"text\": \"가나다라마\\n바사\", \"annotations\": [{}]}}", objs.join(", "));
+            let (fast, slow) = both_paths(&doc);
+            if let Some(fast) = fast {
+                proptest::prop_assert_eq!(fast, slow, "{}", doc);
+            }
+        }
     }
 
     #[test]

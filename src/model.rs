@@ -35,13 +35,7 @@ impl Kind {
 
     /// Parses a kind name as written in files (case-insensitive).
     pub fn parse(s: &str) -> Option<Kind> {
-        match s.to_ascii_lowercase().as_str() {
-            "quote" => Some(Kind::Quote),
-            "figure" => Some(Kind::Figure),
-            "entity" => Some(Kind::Entity),
-            "caption" => Some(Kind::Caption),
-            _ => None,
-        }
+        Kind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(s))
     }
 
     /// Precedence when spans overlap and are equally long: higher wins (drawn on top).

@@ -13,6 +13,8 @@ use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use crate::model::Annotation;
+
 /// A key, borrowed from the input when it has no escapes.
 struct Key<'de>(Cow<'de, str>);
 
@@ -128,22 +130,51 @@ impl<'de> Deserialize<'de> for RawItem<'de> {
     }
 }
 
-/// One element of an `annotations` array after reading: an annotation (offsets not yet
-/// checked against the text), or something that is no object.
-#[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // nearly every item is an annotation: boxing would cost more
-pub(crate) enum Item {
-    /// A parsed annotation.
-    Ann(super::ParsedAnn),
-    /// Something that is no object.
-    Other(Value),
+/// The elements of an `annotations` array after reading, stored by column so that the
+/// annotations (nearly all of them) become the article's vector without being moved again.
+#[derive(Debug, Default)]
+pub(crate) struct AnnList {
+    /// The annotations, in file order (offsets not yet checked against the text).
+    pub anns: Vec<Annotation>,
+    /// The raw code-point offsets of each annotation, as read (repaired when unusable).
+    pub offsets: Vec<(i128, i128)>,
+    /// What was wrong with some annotations: (index into `anns`, issue).
+    pub issues: Vec<(usize, super::Issue)>,
+    /// Elements that are no object: (position in the array, element).
+    pub others: Vec<(usize, Value)>,
+}
+
+impl AnnList {
+    /// An empty list with room for `n` annotations.
+    pub fn with_capacity(n: usize) -> Self {
+        AnnList { anns: Vec::with_capacity(n), offsets: Vec::with_capacity(n), ..Default::default() }
+    }
+
+    /// The number of elements read so far.
+    pub fn len(&self) -> usize {
+        self.anns.len() + self.others.len()
+    }
+
+    /// Appends an annotation as read.
+    pub fn push(&mut self, p: super::ParsedAnn) {
+        if let Some(issue) = p.issue {
+            self.issues.push((self.anns.len(), issue));
+        }
+        self.anns.push(p.ann);
+        self.offsets.push((p.start, p.end));
+    }
+
+    /// Appends an element that is no object.
+    pub fn push_other(&mut self, v: Value) {
+        self.others.push((self.len(), v));
+    }
 }
 
 /// The `annotations` field: an array, or anything else (reported and kept).
 #[derive(Debug)]
 pub(crate) enum AnnField {
-    /// An array of items, each converted as soon as it is read (no intermediate tree).
-    List(Vec<Item>),
+    /// The elements, each converted as soon as it is read (no intermediate tree).
+    List(AnnList),
     /// Not an array.
     Other(Value),
 }
@@ -161,12 +192,12 @@ impl<'de> Deserialize<'de> for AnnField {
                 Value::deserialize(MapAccessDeserializer::new(map)).map(AnnField::Other)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AnnField, A::Error> {
-                let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                let mut v = AnnList::with_capacity(seq.size_hint().unwrap_or(0));
                 while let Some(item) = seq.next_element::<RawItem<'de>>()? {
-                    v.push(match item {
-                        RawItem::Obj(o) => Item::Ann(super::parse_annotation(o, v.len())),
-                        RawItem::Other(x) => Item::Other(x),
-                    });
+                    match item {
+                        RawItem::Obj(o) => v.push(super::parse_annotation(o, v.len())),
+                        RawItem::Other(x) => v.push_other(x),
+                    }
                 }
                 Ok(AnnField::List(v))
             }
