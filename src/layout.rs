@@ -43,26 +43,55 @@ pub fn graphemes(s: &str) -> Graphemes<'_> {
 }
 
 /// Iterator returned by [`graphemes`].
+#[derive(Clone)]
 pub struct Graphemes<'a> {
     s: &'a str,
     pos: usize,
 }
 
-/// Byte length of the character at `i` when it is "simple" (printable ASCII or a precomposed
-/// Hangul syllable), else `None`.
+/// Byte length of the character at `i` when it is "simple", else `None`. A simple character
+/// is a whole grapheme whenever the next character is simple too: it has the grapheme break
+/// property Other (or LV/LVT for Hangul syllables, which join only jamo), and so does what
+/// follows. Simple: printable ASCII, Latin-1 letters and signs (not the soft hyphen), general
+/// punctuation (quotes, dashes, `…`, `‰`; not the joiners or the invisible operators),
+/// letterlike symbols (`℃`), CJK punctuation up to `〩` (not the tone marks after it),
+/// fullwidth ASCII and Hangul syllables.
 #[inline]
 fn simple_at(b: &[u8], i: usize) -> Option<usize> {
     let b0 = *b.get(i)?;
     if b0 < 0x80 {
         return (0x20..0x7F).contains(&b0).then_some(1);
     }
-    if (0xEA..=0xED).contains(&b0) && i + 2 < b.len() {
+    if b0 == 0xC2 || b0 == 0xC3 {
+        let c = (u32::from(b0 & 0x1F) << 6) | u32::from(*b.get(i + 1)? & 0x3F);
+        return (c >= 0xA0 && c != 0xAD).then_some(2);
+    }
+    if (0xE0..0xF0).contains(&b0) && i + 2 < b.len() {
         let c = (u32::from(b0 & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
-        if (0xAC00..=0xD7A3).contains(&c) {
-            return Some(3);
-        }
+        let simple = matches!(c, 0xAC00..=0xD7A3 | 0x2010..=0x2027 | 0x2030..=0x205E | 0x2100..=0x214F
+            | 0x3000..=0x3029 | 0xFF01..=0xFF5E);
+        return simple.then_some(3);
     }
     None
+}
+
+/// True when `b[i..]` starts with a Hangul syllable (three bytes, two cells).
+#[inline]
+fn hangul_at(b: &[u8], i: usize) -> bool {
+    matches!(b.get(i..i + 3), Some(&[0xEA..=0xED, b1, b2])
+        if (0xAC00..=0xD7A3).contains(&((u32::from(b[i] & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F))))
+}
+
+/// True when byte offset `i` of `s` is certainly a grapheme boundary: the characters on both
+/// sides are simple (or `i` is an end of `s`). `false` means "not known", not "no boundary".
+#[inline]
+fn sure_boundary(s: &str, i: usize) -> bool {
+    let b = s.as_bytes();
+    if i == 0 || i >= b.len() {
+        return i <= b.len() && s.is_char_boundary(i);
+    }
+    let Some(prev) = s.get(..i).and_then(|p| p.chars().next_back()) else { return false };
+    simple_at(b, i - prev.len_utf8()).is_some() && simple_at(b, i).is_some()
 }
 
 impl<'a> Iterator for Graphemes<'a> {
@@ -239,12 +268,30 @@ pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<L
         tok_w: 0,
         gap_w: 0,
     };
-    let mut iter = graphemes(para).peekable();
+    let mut iter = graphemes(para);
+    let bytes = para.as_bytes();
     let mut seps: Vec<G> = Vec::new();
     // leading indentation belongs to the first token
     let mut at_para_start = true;
 
     loop {
+        // Fast path inside a token: printable ASCII other than space, and Hangul syllables, each
+        // followed by another such character, are graphemes of known width on their own.
+        if !at_para_start {
+            loop {
+                let i = iter.pos;
+                let n = match bytes.get(i) {
+                    Some(&c) if c > b' ' && c < 0x7F => 1,
+                    Some(_) if hangul_at(bytes, i) => 3,
+                    _ => break,
+                };
+                if i + n < bytes.len() && simple_at(bytes, i + n).is_none() {
+                    break;
+                }
+                w.push(G { start: base + i, end: base + i + n, width: if n == 1 { 1 } else { 2 } });
+                iter.pos = i + n;
+            }
+        }
         let item = iter.next();
         let (is_sep, g_off, g_str) = match item {
             Some((o, g)) => (is_space(g) || is_zwsp(g), o + base, g),
@@ -264,18 +311,20 @@ pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<L
             let mut sep_w = grapheme_width(g_str, opts.ambiwide) * usize::from(!is_zwsp(g_str));
             seps.clear();
             seps.push(G { start: g_off, end: g_off + g_str.len(), width: sep_w });
-            while let Some(&(o, g)) = iter.peek() {
-                if is_space(g) || is_zwsp(g) {
-                    let gw = if is_zwsp(g) { 0 } else { grapheme_width(g, opts.ambiwide) };
-                    seps.push(G { start: o + base, end: o + base + g.len(), width: gw });
-                    sep_w += gw;
-                    iter.next();
-                } else {
-                    break;
+            let peek = loop {
+                let mut ahead = iter.clone();
+                match ahead.next() {
+                    Some((o, g)) if is_space(g) || is_zwsp(g) => {
+                        let gw = if is_zwsp(g) { 0 } else { grapheme_width(g, opts.ambiwide) };
+                        seps.push(G { start: o + base, end: o + base + g.len(), width: gw });
+                        sep_w += gw;
+                        iter = ahead;
+                    }
+                    other => break other,
                 }
-            }
-            let next_closing = iter.peek().is_some_and(|&(_, g)| is_closing(g));
-            if (last_opening || next_closing) && iter.peek().is_some() {
+            };
+            let next_closing = peek.is_some_and(|(_, g)| is_closing(g));
+            if (last_opening || next_closing) && peek.is_some() {
                 // no break here: the spaces become part of the token
                 w.tok_w += sep_w;
                 w.tok.append(&mut seps);
@@ -740,8 +789,21 @@ pub fn runs(text: &str, range: Range<usize>, anns: &[Annotation], index: &SpanIn
         .collect();
     edges.sort_unstable();
     edges.dedup();
-    let mut next_edge = 0usize;
     let seg = &text[range.clone()];
+    if range.is_empty() {
+        return out;
+    }
+    if edges.iter().all(|&e| sure_boundary(seg, e - range.start)) {
+        // every edge is a grapheme boundary: the stack is constant between edges
+        let mut stack: Vec<u32> = Vec::new();
+        let mut prev = range.start;
+        for p in edges.iter().copied().chain(std::iter::once(range.end)) {
+            push_run(&mut out, &mut stack, &cands, anns, prev..p);
+            prev = p;
+        }
+        return out;
+    }
+    let mut next_edge = 0usize;
     let mut stack: Vec<u32> = Vec::new();
     // `recheck`: an edge fell strictly inside the previous grapheme, so the next one may differ
     let mut recheck = true;
@@ -760,18 +822,21 @@ pub fn runs(text: &str, range: Range<usize>, anns: &[Annotation], index: &SpanIn
             recheck |= edges[next_edge] > gs;
             next_edge += 1;
         }
-        stack.clear();
-        stack.extend(cands.iter().copied().filter(|&i| {
-            let a = &anns[i as usize];
-            a.start < ge && a.end > gs
-        }));
-        stack.sort_by(|&a, &b| nest_order(anns, a, b));
-        match out.last_mut() {
-            Some(r) if r.stack == stack => r.end = ge,
-            _ => out.push(Run { start: gs, end: ge, stack: stack.clone() }),
-        }
+        push_run(&mut out, &mut stack, &cands, anns, gs..ge);
     }
     out
+}
+
+/// Appends the stretch `r` (whole graphemes, one set of highlights) to `out`: a new run, or
+/// the last one extended when its highlights are the same. `stack` is scratch space.
+fn push_run(out: &mut Vec<Run>, stack: &mut Vec<u32>, cands: &[u32], anns: &[Annotation], r: Range<usize>) {
+    stack.clear();
+    stack.extend(cands.iter().copied().filter(|&i| anns[i as usize].start < r.end && anns[i as usize].end > r.start));
+    stack.sort_by(|&a, &b| nest_order(anns, a, b));
+    match out.last_mut() {
+        Some(last) if last.stack == *stack => last.end = r.end,
+        _ => out.push(Run { start: r.start, end: r.end, stack: stack.clone() }),
+    }
 }
 
 #[cfg(test)]

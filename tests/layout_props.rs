@@ -28,6 +28,17 @@ fn piece() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Characters at and around the edges of the layout's "simple character" ranges, where a
+/// shortcut in grapheme segmentation would go wrong first.
+fn edge_char() -> impl Strategy<Value = char> {
+    prop::sample::select(vec![
+        'a', ' ', '~', '\u{7F}', '\u{9F}', '\u{A0}', '\u{AD}', 'é', 'ÿ', '\u{300}', '\u{200B}', '\u{200C}', '\u{200D}',
+        '\u{200F}', '‐', '’', '”', '…', '\u{2028}', '\u{202A}', '\u{202F}', '‰', '⁞', '\u{205F}', '\u{2060}',
+        '\u{2064}', '℃', '⅏', '\u{3000}', '」', '〩', '\u{302A}', '\u{302F}', '\u{3099}', '！', '～', '｟', '가', '힣',
+        '\u{D7A4}', '\u{1100}', '\u{1161}', '\u{11A8}', '\u{FE0F}', '😀', '🇰', '\n', '\r',
+    ])
+}
+
 fn para_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece(), 0..40).prop_map(|v| v.concat())
 }
@@ -119,6 +130,18 @@ proptest! {
             let last = graphemes(&s[a.start..a.end]).last().map(|(_, g)| g).unwrap_or("");
             prop_assert!(!layout::is_closing(first), "line starts with {:?}", first);
             prop_assert!(!layout::is_opening(last), "line ends with {:?}", last);
+        }
+    }
+
+    /// The grapheme iterator (with its shortcuts for simple characters) splits exactly as
+    /// unicode-segmentation does.
+    #[test]
+    fn graphemes_agree_with_unicode_segmentation(cs in prop::collection::vec(edge_char(), 0..24), s2 in para_text()) {
+        use unicode_segmentation::UnicodeSegmentation;
+        for s in [cs.iter().collect::<String>(), s2] {
+            let ours: Vec<(usize, &str)> = graphemes(&s).collect();
+            let theirs: Vec<(usize, &str)> = s.grapheme_indices(true).collect();
+            prop_assert_eq!(ours, theirs, "{:?}", s);
         }
     }
 
