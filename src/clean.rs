@@ -170,10 +170,12 @@ fn escape_len(chars: &[char]) -> usize {
 }
 
 /// What a quick scan finds: whether stage 1 must run, and whether stage 2 may have work.
-fn scan(raw: &str) -> (bool, bool) {
+fn scan(raw: &str) -> (bool, bool, usize) {
     let mut stage1 = false;
     let mut stage2 = false;
+    let mut count = 0;
     for c in raw.chars() {
+        count += 1;
         if c.is_ascii() {
             if c.is_ascii_control() && c != '\n' {
                 stage1 = true;
@@ -193,7 +195,7 @@ fn scan(raw: &str) -> (bool, bool) {
             stage2 = true;
         }
     }
-    (stage1, stage2)
+    (stage1, stage2, count)
 }
 
 /// Stage 1: escape sequences, controls, line ends, tabs. Returns the text, its edits, and
@@ -270,9 +272,14 @@ pub fn clean_owned(raw: String) -> (String, OffsetMap) {
     clean_impl(std::borrow::Cow::Owned(raw))
 }
 
+/// True when [`clean`] would return `s` unchanged with an identity map (one quick pass; the
+/// caller can then keep `s` as it is).
+pub fn is_clean(s: &str) -> bool {
+    matches!(scan(s), (false, false, _))
+}
+
 fn clean_impl(raw: std::borrow::Cow<'_, str>) -> (String, OffsetMap) {
-    let raw_len = raw.chars().count();
-    let (stage1, stage2) = scan(&raw);
+    let (stage1, stage2, raw_len) = scan(&raw);
     if !stage1 && !stage2 {
         return (raw.into_owned(), OffsetMap { stages: vec![], raw_len, clean_len: raw_len });
     }
@@ -291,6 +298,7 @@ pub fn clean_line(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn removes_whole_escape_sequences() {
@@ -342,5 +350,27 @@ mod tests {
         let (t, m) = clean("\u{F900}a");
         assert_eq!(t, "\u{8C48}a");
         assert_eq!(m.map(1, Bias::Start), 1);
+    }
+
+    #[test]
+    fn is_clean_says_yes_only_when_clean_changes_nothing() {
+        for s in ["한국은행 3.0% \"동결\"…", "🇰🇷 😀 a\nb", "“인용” · 〈책〉 ㈜가온"] {
+            assert!(is_clean(s), "{s}");
+        }
+        for s in ["a\tb", "a\r\nb", "\u{1112}\u{1161}", "e\u{301}", "\u{200D}x", "\u{1b}[1m", "a\u{ad}b", "\u{F900}"] {
+            assert!(!is_clean(s), "{s:?}");
+            assert_ne!(clean(s).0, s, "{s:?}: the test string must be one clean changes");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn is_clean_implies_identity(s in "(\\PC|[\u{0}-\u{1f}\u{80}-\u{9f}\u{1100}-\u{11ff}\u{300}-\u{36f}\u{200b}-\u{200f}\u{fe0f}\u{ac00}-\u{ac10}😀🇰🇷])*") {
+            if is_clean(&s) {
+                let (t, m) = clean(&s);
+                prop_assert_eq!(&t, &s);
+                prop_assert!(m.is_identity());
+            }
+        }
     }
 }

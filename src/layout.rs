@@ -75,11 +75,19 @@ fn simple_at(b: &[u8], i: usize) -> Option<usize> {
     None
 }
 
-/// True when `b[i..]` starts with a Hangul syllable (three bytes, two cells).
+/// The byte length of the character at `b[i]` when it is printable ASCII other than space (1)
+/// or a Hangul syllable (3): the characters whose width the wrapper knows without looking them
+/// up (1 and 2 cells). 0 for any other character or the end.
 #[inline]
-fn hangul_at(b: &[u8], i: usize) -> bool {
-    matches!(b.get(i..i + 3), Some(&[0xEA..=0xED, b1, b2])
-        if (0xAC00..=0xD7A3).contains(&((u32::from(b[i] & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F))))
+fn fast_len(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(&c) if c > b' ' && c < 0x7F => 1,
+        // Hangul syllables are U+AC00 (EA B0 80) to U+D7A3 (ED 9E A3); the text is valid UTF-8
+        Some(0xEB | 0xEC) => 3,
+        Some(0xEA) if b.get(i + 1).is_some_and(|&c| c >= 0xB0) => 3,
+        Some(0xED) if matches!(b.get(i + 1..i + 3), Some(&[c1, c2]) if c1 < 0x9E || (c1 == 0x9E && c2 <= 0xA3)) => 3,
+        _ => 0,
+    }
 }
 
 /// True when byte offset `i` of `s` is certainly a grapheme boundary: the characters on both
@@ -261,35 +269,47 @@ pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<L
     let first_out = out.len();
     let mut w = Wrapper {
         width: opts.width.max(1),
+        ambiwide: opts.ambiwide,
         line_start: None,
         line_end: base,
         line_w: 0,
-        tok: Vec::new(),
+        tok_start: None,
+        tok_end: base,
+        tok_last: base,
         tok_w: 0,
         gap_w: 0,
     };
     let mut iter = graphemes(para);
     let bytes = para.as_bytes();
-    let mut seps: Vec<G> = Vec::new();
+    let sep_width = |g: &str| if is_zwsp(g) { 0 } else { grapheme_width(g, opts.ambiwide) };
     // leading indentation belongs to the first token
     let mut at_para_start = true;
 
     loop {
         // Fast path inside a token: printable ASCII other than space, and Hangul syllables, each
-        // followed by another such character, are graphemes of known width on their own.
+        // followed by a simple character, are graphemes of known width on their own.
         if !at_para_start {
-            loop {
-                let i = iter.pos;
-                let n = match bytes.get(i) {
-                    Some(&c) if c > b' ' && c < 0x7F => 1,
-                    Some(_) if hangul_at(bytes, i) => 3,
-                    _ => break,
-                };
-                if i + n < bytes.len() && simple_at(bytes, i + n).is_none() {
+            let mut i = iter.pos;
+            let mut n = fast_len(bytes, i);
+            while n != 0 {
+                let next = fast_len(bytes, i + n);
+                if next == 0 && i + n < bytes.len() && simple_at(bytes, i + n).is_none() {
                     break;
                 }
-                w.push(G { start: base + i, end: base + i + n, width: if n == 1 { 1 } else { 2 } });
-                iter.pos = i + n;
+                w.push(base + i, base + i + n, n.min(2));
+                i += n;
+                n = next;
+            }
+            iter.pos = i;
+            // the commonest separator: one space, then a token that starts the fast way
+            if bytes.get(i) == Some(&b' ') && w.tok_start.is_some() {
+                let n = fast_len(bytes, i + 1);
+                if n != 0 {
+                    let next_closing = is_closing(&para[i + 1..i + 1 + n]);
+                    w.separator(text, out, 1, base + i..base + i + 1, next_closing);
+                    iter.pos = i + 1;
+                    continue;
+                }
             }
         }
         let item = iter.next();
@@ -300,50 +320,43 @@ pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<L
         if !is_sep || (at_para_start && !g_str.is_empty() && !is_zwsp(g_str)) {
             // part of the token (indentation at the start of the paragraph included)
             at_para_start &= is_sep;
-            w.push(G { start: g_off, end: g_off + g_str.len(), width: grapheme_width(g_str, opts.ambiwide) });
+            w.push(g_off, g_off + g_str.len(), grapheme_width(g_str, opts.ambiwide));
             continue;
         }
         at_para_start = false;
         // a separator (or the end): the token is complete unless kinsoku glues it to what follows
-        if item.is_some() && !w.tok.is_empty() {
-            let last_opening = w.tok.last().is_some_and(|g| is_opening(&text[g.start..g.end]));
+        if item.is_some() && w.tok_start.is_some() {
             // look past this space run: does the next token start with closing punctuation?
-            let mut sep_w = grapheme_width(g_str, opts.ambiwide) * usize::from(!is_zwsp(g_str));
-            seps.clear();
-            seps.push(G { start: g_off, end: g_off + g_str.len(), width: sep_w });
+            let (mut sep_w, mut sep_last, mut sep_end) = (sep_width(g_str), g_off, g_off + g_str.len());
             let peek = loop {
                 let mut ahead = iter.clone();
                 match ahead.next() {
                     Some((o, g)) if is_space(g) || is_zwsp(g) => {
-                        let gw = if is_zwsp(g) { 0 } else { grapheme_width(g, opts.ambiwide) };
-                        seps.push(G { start: o + base, end: o + base + g.len(), width: gw });
-                        sep_w += gw;
+                        sep_w += sep_width(g);
+                        (sep_last, sep_end) = (o + base, o + base + g.len());
                         iter = ahead;
                     }
                     other => break other,
                 }
             };
-            let next_closing = peek.is_some_and(|(_, g)| is_closing(g));
-            if (last_opening || next_closing) && peek.is_some() {
-                // no break here: the spaces become part of the token
-                w.tok_w += sep_w;
-                w.tok.append(&mut seps);
-                continue;
+            match peek {
+                Some((_, g)) => w.separator(text, out, sep_w, sep_last..sep_end, is_closing(g)),
+                None => {
+                    w.place_token(text, out);
+                    w.gap_w = sep_w;
+                }
             }
-            // place the token, then the separators become the gap
-            w.place_token(text, out);
-            w.gap_w = sep_w;
             continue;
         }
         if item.is_none() {
-            if !w.tok.is_empty() {
+            if w.tok_start.is_some() {
                 w.place_token(text, out);
             }
             break;
         }
         // separator with no token before it (runs of spaces after a break, or ZWSP): widen gap
         if w.line_start.is_some() {
-            w.gap_w += if is_zwsp(g_str) { 0 } else { grapheme_width(g_str, opts.ambiwide) };
+            w.gap_w += sep_width(g_str);
         }
     }
     if let Some(s) = w.line_start {
@@ -357,33 +370,56 @@ pub fn wrap_into(text: &str, range: Range<usize>, opts: Options, out: &mut Vec<L
 /// The state of [`wrap_into`]: the line being filled and the token being collected.
 struct Wrapper {
     width: usize,
+    ambiwide: bool,
     /// First byte of the current line, when it has content.
     line_start: Option<usize>,
     line_end: usize,
     line_w: usize,
-    /// The token: non-space graphemes (glued across spaces when kinsoku requires).
-    tok: Vec<G>,
+    /// The token, a contiguous byte range of graphemes: non-space ones, and the spaces glued
+    /// in by kinsoku. `tok_start` is `None` while there is no token.
+    tok_start: Option<usize>,
+    tok_end: usize,
+    /// First byte of the token's last grapheme.
+    tok_last: usize,
     tok_w: usize,
-    /// Width of the spaces between the current line's content and `tok`.
+    /// Width of the spaces between the current line's content and the token.
     gap_w: usize,
 }
 
 impl Wrapper {
-    fn push(&mut self, g: G) {
-        self.tok_w += g.width;
-        self.tok.push(g);
+    /// Adds the grapheme `start..end` of width `width` to the token.
+    #[inline]
+    fn push(&mut self, start: usize, end: usize, width: usize) {
+        self.tok_start.get_or_insert(start);
+        (self.tok_last, self.tok_end) = (start, end);
+        self.tok_w += width;
+    }
+
+    /// The token met a run of separators of width `sep_w` whose last grapheme is `last`, and
+    /// another token follows. Kinsoku glues the spaces into the token when the token ends with
+    /// opening punctuation or the next one starts with closing punctuation; otherwise the token
+    /// is placed and the spaces become the gap before the next one.
+    #[inline]
+    fn separator(&mut self, text: &str, out: &mut Vec<Line>, sep_w: usize, last: Range<usize>, next_closing: bool) {
+        if next_closing || is_opening(&text[self.tok_last..self.tok_end]) {
+            self.tok_w += sep_w;
+            (self.tok_last, self.tok_end) = (last.start, last.end);
+        } else {
+            self.place_token(text, out);
+            self.gap_w = sep_w;
+        }
     }
 
     /// Puts the token on the current line, or on a new one, or hard-breaks it when it is wider
     /// than a whole line.
     fn place_token(&mut self, text: &str, out: &mut Vec<Line>) {
         let width = self.width;
+        let Some(tok_start) = self.tok_start.take() else { return };
+        let tok_w = std::mem::take(&mut self.tok_w);
         if let Some(s) = self.line_start {
-            if self.line_w + self.gap_w + self.tok_w <= width {
-                self.line_w += self.gap_w + self.tok_w;
-                self.line_end = self.tok.last().map_or(self.line_end, |g| g.end);
-                self.tok.clear();
-                self.tok_w = 0;
+            if self.line_w + self.gap_w + tok_w <= width {
+                self.line_w += self.gap_w + tok_w;
+                self.line_end = self.tok_end;
                 self.gap_w = 0;
                 return;
             }
@@ -392,17 +428,21 @@ impl Wrapper {
             self.line_w = 0;
         }
         self.gap_w = 0;
-        let tok = std::mem::take(&mut self.tok);
-        self.tok_w = 0;
-        let tok_w: usize = tok.iter().map(|g| g.width).sum();
         if tok_w <= width {
-            self.line_start = tok.first().map(|g| g.start);
-            self.line_end = tok.last().map_or(self.line_end, |g| g.end);
+            self.line_start = Some(tok_start);
+            self.line_end = self.tok_end;
             self.line_w = tok_w;
-            self.tok = tok;
-            self.tok.clear();
             return;
         }
+        // the token's graphemes, measured as they were when collected (segmenting from a
+        // grapheme boundary gives the same graphemes)
+        let tok: Vec<G> = graphemes(&text[tok_start..self.tok_end])
+            .map(|(o, g)| G {
+                start: tok_start + o,
+                end: tok_start + o + g.len(),
+                width: if is_zwsp(g) { 0 } else { grapheme_width(g, self.ambiwide) },
+            })
+            .collect();
         // hard-break a token wider than the line
         let mut p = 0usize;
         while p < tok.len() {
@@ -445,8 +485,6 @@ impl Wrapper {
             out.push(Line { start: tok[p].start, end: tok[cut - 1].end, width: cw, placeholder: false });
             p = cut;
         }
-        self.tok = tok;
-        self.tok.clear();
     }
 }
 
@@ -842,6 +880,31 @@ fn push_run(out: &mut Vec<Run>, stack: &mut Vec<u32>, cands: &[u32], anns: &[Ann
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_len_knows_hangul_syllables_and_printable_ascii_only() {
+        for (c, want) in [
+            ('\u{ABFF}', 0),
+            ('가', 3),
+            ('\u{AFFF}', 3),
+            ('\u{B000}', 3),
+            ('\u{CFFF}', 3),
+            ('\u{D77F}', 3),
+            ('\u{D780}', 3),
+            ('힣', 3),
+            ('\u{D7A4}', 0),
+            ('\u{D7B0}', 0),
+            ('!', 1),
+            ('~', 1),
+            (' ', 0),
+            ('\u{7F}', 0),
+            ('é', 0),
+        ] {
+            let s = c.to_string();
+            assert_eq!(fast_len(s.as_bytes(), 0), want, "{c:?}");
+        }
+        assert_eq!(fast_len(b"", 0), 0);
+    }
 
     fn wrap(s: &str, w: usize) -> Vec<String> {
         wrap_paragraph(s, 0..s.len(), Options::new(w)).iter().map(|l| s[l.start..l.end].to_string()).collect()

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 
 use super::anchor::{self, Frags, Outcome, Target};
-use crate::clean::{clean, clean_line, Bias};
+use crate::clean::{clean, clean_line, is_clean, Bias};
 use crate::labels::LabelMap;
 use crate::model::{Annotation, Article, Flag, Kind, Problem, ReviewStatus};
 use crate::offsets::{self, Unit};
@@ -270,38 +270,6 @@ fn apply_bag(a: &mut Annotation, bag: Map<String, Value>) -> Vec<String> {
     msgs
 }
 
-/// True when [`clean`] would return `s` unchanged with an identity map: no control character but
-/// `\n`, nothing cleaning drops, no zero-width character, and NFC for sure (every character
-/// NFC-stable and not combining). One pass, with a fast path for ASCII and Hangul syllables;
-/// when unsure it says no and the caller cleans.
-pub(crate) fn surely_clean(s: &str) -> bool {
-    use unicode_normalization::char::canonical_combining_class;
-    use unicode_normalization::{is_nfc_quick, IsNormalized};
-    use unicode_width::UnicodeWidthChar;
-    for c in s.chars() {
-        if c.is_ascii() {
-            if (c as u32) < 0x20 && c != '\n' || c == '\u{7f}' {
-                return false;
-            }
-            continue;
-        }
-        if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
-            continue;
-        }
-        let dropped = matches!(c,
-            '\u{80}'..='\u{9F}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{3164}' | '\u{FFA0}' | '\u{115F}'
-            | '\u{1160}' | '\u{FFF9}'..='\u{FFFB}' | '\u{2028}' | '\u{2029}');
-        if dropped || c.is_control() || (c.width() == Some(0) && c != '\u{200B}') {
-            return false;
-        }
-        if canonical_combining_class(c) != 0 || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes {
-            return false;
-        }
-    }
-    true
-}
-
 /// Builds articles from records (lines) where records with the same key and text are one
 /// article with several layers. Adjacent records (how exports are usually written) are
 /// gathered before the article is finished, so a large file streams through; a record that
@@ -399,7 +367,7 @@ impl<'l> Assembler<'l> {
 
 /// True when raw text `raw` cleans to `clean_text`.
 fn same_text(clean_text: &str, raw: &str) -> bool {
-    if surely_clean(raw) {
+    if is_clean(raw) {
         clean_text == raw
     } else {
         clean(raw).0 == clean_text
@@ -506,7 +474,7 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
     let placed = anchor::place_all(&raw, unit, sep, &targets);
     drop(targets);
     let mut offs: Vec<usize> = placed.iter().flat_map(|p| p.frags.iter().flat_map(|&(a, b)| [a, b])).collect();
-    let (text, raw) = if surely_clean(&raw) {
+    let (text, raw) = if is_clean(&raw) {
         (raw, None)
     } else {
         let (text, map) = clean(&raw);
@@ -575,7 +543,7 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
         if nf > 1 && !contiguous {
             multi.push((ai, f.to_vec()));
         }
-        let claimed_clean = s.claimed.take().map(|c| if surely_clean(&c) { c } else { clean(&c).0 });
+        let claimed_clean = s.claimed.take().map(|c| if is_clean(&c) { c } else { clean(&c).0 });
         let why = s.why.as_deref().unwrap_or("");
         match std::mem::replace(&mut placed[i].outcome, Outcome::Ok { loose: false }) {
             o @ (Outcome::Ok { .. } | Outcome::Repaired(_)) => {
@@ -949,17 +917,6 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn surely_clean_says_yes_only_when_clean_changes_nothing() {
-        for s in ["한국은행 3.0% \"동결\"…", "🇰🇷 😀 a\nb", "“인용” · 〈책〉 ㈜가온"] {
-            assert!(surely_clean(s), "{s}");
-        }
-        for s in ["a\tb", "a\r\nb", "\u{1112}\u{1161}", "e\u{301}", "\u{200D}x", "\u{1b}[1m", "a\u{ad}b", "\u{F900}"] {
-            assert!(!surely_clean(s), "{s:?}");
-            assert_ne!(clean(s).0, s, "{s:?}: the test string must be one clean changes");
-        }
-    }
-
-    #[test]
     fn jsonl_records_resume_after_bad_lines() {
         let t = "{\"a\": 1}\n\n{\"a\": oops}\n  {\"a\": 3}\n{\"a\":\n4}\n[1,\n{\"a\": 5}\n";
         let got: Vec<Result<(String, Value), String>> = records::<Value>("x.jsonl", t, "line")
@@ -983,17 +940,6 @@ mod tests {
     fn hash_ids() {
         for n in [0, 7, 10, 12345, usize::MAX] {
             assert_eq!(hash_id(n), format!("#{n}"));
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn surely_clean_implies_identity(s in "(\\PC|[\u{0}-\u{1f}\u{80}-\u{9f}\u{1100}-\u{11ff}\u{300}-\u{36f}\u{200b}-\u{200f}\u{fe0f}\u{ac00}-\u{ac10}😀🇰🇷])*") {
-            if surely_clean(&s) {
-                let (t, m) = clean(&s);
-                prop_assert_eq!(&t, &s);
-                prop_assert!(m.is_identity());
-            }
         }
     }
 }

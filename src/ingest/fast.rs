@@ -336,23 +336,64 @@ impl<'a> Reader<'a> {
     /// The elements of an `annotations` array; the cursor is on `[`.
     fn annotations(&mut self) -> Option<AnnList> {
         self.i += 1;
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(AnnList::default());
+        }
         // Room for every annotation up front: growing a vector of large annotations by doubling
         // copies them and touches twice the memory. Each annotation opens one brace, so the
         // braces after this point bound their number. Counted for a lone article only, which
         // keeps a file holding an array of many articles linear.
-        let room = if self.lone { self.b[self.i..].iter().filter(|&&c| c == b'{').count() } else { 0 };
-        let mut v = AnnList::with_capacity(room);
-        if self.peek()? == b']' {
-            self.i += 1;
+        let room = |b: &[u8]| b.iter().filter(|&&c| c == b'{').count();
+        let split = if self.lone && self.b.len() - self.i >= PARALLEL_MIN { split_point(self.b, self.i) } else { None };
+        let Some(split) = split else {
+            let mut v = AnnList::with_capacity(if self.lone { room(&self.b[self.i..]) } else { 0 });
+            self.elements(&mut v, None, false)?;
             return Some(v);
-        }
+        };
+        // A large array is read in two halves at once. The second reader starts at what looks
+        // like an element boundary half-way; its work is used only if the first reader, going
+        // element by element, lands exactly there (the guess could be inside a string).
+        std::thread::scope(|scope| {
+            let s = self.s;
+            let second = scope.spawn(move || {
+                let mut r = Reader { s, b: s.as_bytes(), i: split, lone: false };
+                let mut w = AnnList::with_capacity(room(&r.b[split..]));
+                r.elements(&mut w, None, true)?;
+                Some((w, r.i))
+            });
+            let mut v = AnnList::with_capacity(room(&self.b[self.i..]));
+            if self.elements(&mut v, Some(split), false)? {
+                match second.join() {
+                    Ok(Some((w, end))) => {
+                        v.append(w);
+                        self.i = end;
+                    }
+                    _ => {
+                        self.elements(&mut v, None, false)?;
+                    }
+                }
+            }
+            Some(v)
+        })
+    }
+
+    /// Reads elements of an `annotations` array into `v`, from an element's start to the
+    /// closing `]` (`Some(false)`), or until the element starting at `stop` (`Some(true)`).
+    /// `fast_only`: give up (`None`) at an object that is not of the common shape (the second
+    /// half of a split array, which does not know the index of its elements).
+    fn elements(&mut self, v: &mut AnnList, stop: Option<usize>, fast_only: bool) -> Option<bool> {
         loop {
             if self.peek()? != b'{' {
                 return None;
             }
+            if stop == Some(self.i) {
+                return Some(true);
+            }
             let start = self.i;
             let item = match self.fields() {
-                Some(f) => f.into_parsed(v.len()),
+                Some(f) => f.into_parsed(),
+                None if fast_only => return None,
                 None => {
                     // not the common shape: the general code reads this object
                     self.i = start;
@@ -366,7 +407,7 @@ impl<'a> Reader<'a> {
             v.push(item);
             match self.next()? {
                 b',' => continue,
-                b']' => return Some(v),
+                b']' => return Some(false),
                 _ => return None,
             }
         }
@@ -444,7 +485,7 @@ impl<'a> Reader<'a> {
 
 impl Fields<'_> {
     /// The annotation, built as [`super::parse_annotation`] builds a clean one.
-    fn into_parsed(self, _index: usize) -> ParsedAnn {
+    fn into_parsed(self) -> ParsedAnn {
         let own = |c: Option<Cow<str>>| c.map(Cow::into_owned);
         let kind = self.kind.unwrap_or(Kind::Entity);
         let label = own(self.label).unwrap_or_else(|| kind.as_str().to_ascii_uppercase());
@@ -462,6 +503,36 @@ impl Fields<'_> {
         a.extra = Map::new();
         ParsedAnn::clean(a, self.start.unwrap_or(0) as i128, self.end.unwrap_or(0) as i128)
     }
+}
+
+/// Below this many bytes an `annotations` array is read on one thread.
+const PARALLEL_MIN: usize = 1 << 20;
+
+/// Where a second reader could start in an `annotations` array that begins at `from`: the `{`
+/// of what looks like the first element after the middle of the rest (`}`, `,` and `{` with
+/// only white space between). A guess, checked by the caller.
+fn split_point(b: &[u8], from: usize) -> Option<usize> {
+    let mid = from + (b.len() - from) / 2;
+    let limit = (mid + (1 << 20)).min(b.len());
+    let ws = |b: &[u8], mut i: usize| {
+        while i < b.len() && matches!(b[i], b' ' | b'\n' | b'\r' | b'\t') {
+            i += 1;
+        }
+        i
+    };
+    let mut at = mid;
+    while let Some(p) = memchr::memchr(b'}', &b[at..limit]) {
+        let close = at + p;
+        let comma = ws(b, close + 1);
+        if b.get(comma) == Some(&b',') {
+            let open = ws(b, comma + 1);
+            if b.get(open) == Some(&b'{') {
+                return Some(open);
+            }
+        }
+        at = close + 1;
+    }
+    None
 }
 
 /// The first byte at or after `i` that ends the plain run of a JSON string: `"`, `\` or a
@@ -543,6 +614,66 @@ mod tests {
             let mut r = Reader { s: bad, b: bad.as_bytes(), i: 0, lone: true };
             assert!(r.number().is_none_or(|(n, _)| n.len() < bad.len()), "{bad}");
         }
+    }
+
+    /// A document large enough to be read in two halves: `n` annotations, with `odd` (an
+    /// annotation object's body) as element `odd_at`.
+    fn big_doc(n: usize, odd_at: usize, odd: &str) -> String {
+        let text = "가나다라마바사아자차 ".repeat(n / 10 + 1);
+        let anns: Vec<String> = (0..n)
+            .map(|i| {
+                if i == odd_at {
+                    format!("{{{odd}}}")
+                } else {
+                    let s = i % 100;
+                    let covered: String = text.chars().skip(s).take(2).collect();
+                    format!(r#"{{"id": "a{i}", "kind": "entity", "label": "ORG", "start": {s}, "end": {}, "text": "{covered}"}}"#, s + 2)
+                }
+            })
+            .collect();
+        format!(r#"{{"text": "{text}", "annotations": [{}], "after": "}}, {{"}}"#, anns.join(",\n "))
+    }
+
+    fn both(doc: &str) -> (RawTop, RawTop) {
+        (top(doc).expect("fast path"), serde_json::from_str(doc).expect("valid JSON"))
+    }
+
+    fn anns(t: RawTop) -> Vec<(Annotation, (i128, i128))> {
+        match t {
+            RawTop::Article(RawArticle { annotations: Some(AnnField::List(l)), .. }) => {
+                assert!(l.issues.iter().all(|(i, _)| *i < l.anns.len()));
+                l.anns.into_iter().zip(l.offsets).collect()
+            }
+            _ => panic!("no annotation list"),
+        }
+    }
+
+    #[test]
+    fn large_arrays_are_read_in_halves_with_the_same_result() {
+        let n = 12_000;
+        // the middle of the array, and an object of another shape in either half
+        for (odd_at, odd) in [
+            (usize::MAX, ""),
+            (n * 3 / 4, r#""id": "x", "start": 1, "end": "2""#),
+            (n / 4, r#""start": 3, "end": 1, "extra": [1, 2]"#),
+            // text that looks like element boundaries, all around the middle of the document
+            (n / 2, r#""id": "y", "start": 1, "end": 2, "note": "NOTE""#),
+        ] {
+            let doc = big_doc(n, odd_at, &odd.replace("NOTE", &"} , {\\\"id\\\": 1},{".repeat(60_000)));
+            assert!(doc.len() > PARALLEL_MIN);
+            let (fast, slow) = both(&doc);
+            let (fast, slow) = (anns(fast), anns(slow));
+            assert_eq!(fast.len(), n);
+            assert_eq!(fast, slow, "odd element {odd_at}");
+        }
+    }
+
+    #[test]
+    fn split_points_are_element_starts_after_the_middle() {
+        let b = br#"[{"a": 1}, {"b": "}, {"}, {"c": 3},{"d": 4}]"#;
+        let p = split_point(b, 1).unwrap();
+        assert!(p >= b.len() / 2 && b[p] == b'{', "{p}");
+        assert_eq!(split_point(br#"[{"a": 1}]"#, 1), None);
     }
 
     #[test]

@@ -164,6 +164,15 @@ impl AnnList {
         self.offsets.push((p.start, p.end));
     }
 
+    /// Appends the annotations of `other`, read after those of `self` (with no element that is
+    /// no object).
+    pub fn append(&mut self, other: AnnList) {
+        let n = self.anns.len();
+        self.issues.extend(other.issues.into_iter().map(|(i, x)| (i + n, x)));
+        self.anns.extend(other.anns);
+        self.offsets.extend(other.offsets);
+    }
+
     /// Appends an element that is no object.
     pub fn push_other(&mut self, v: Value) {
         self.others.push((self.len(), v));
