@@ -914,7 +914,6 @@ impl<T: serde::de::DeserializeOwned> Iterator for Records<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     #[test]
     fn jsonl_records_resume_after_bad_lines() {
