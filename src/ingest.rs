@@ -611,20 +611,24 @@ pub(crate) fn parse_annotation(mut o: RawObj, index: usize) -> ParsedAnn {
 /// problems: covered text differs from `text`; duplicate ids; speakers that name no annotation.
 /// Sorts the annotations into reading order. Importers call this after building an article.
 pub fn validate(article: &mut Article) {
-    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
-    seen.reserve(article.annotations.len());
+    // one lookup per annotation: each id, and whether any annotation with it is an entity
+    let mut ids: rustc_hash::FxHashMap<&str, bool> = rustc_hash::FxHashMap::default();
+    ids.reserve(article.annotations.len());
     let mut dup = vec![false; article.annotations.len()];
     for (i, a) in article.annotations.iter().enumerate() {
-        dup[i] = !seen.insert(a.id.as_str());
+        let entity = a.kind == Kind::Entity;
+        match ids.entry(a.id.as_str()) {
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                dup[i] = true;
+                *o.get_mut() |= entity;
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(entity);
+            }
+        }
     }
-    let ids = seen;
-    let mut dangling = vec![false; article.annotations.len()];
-    let entities: rustc_hash::FxHashSet<&str> =
-        article.annotations.iter().filter(|a| a.kind == Kind::Entity).map(|a| a.id.as_str()).collect();
-    for (i, a) in article.annotations.iter().enumerate() {
-        dangling[i] = a.speaker.as_deref().is_some_and(|sp| !ids.contains(sp) || !entities.contains(sp));
-    }
-    drop(entities);
+    let dangling: Vec<bool> =
+        article.annotations.iter().map(|a| a.speaker.as_deref().is_some_and(|sp| ids.get(sp) != Some(&true))).collect();
     drop(ids);
     for (i, a) in article.annotations.iter_mut().enumerate() {
         if let Some(claimed) = &a.text {

@@ -137,28 +137,61 @@ pub fn print_article(article: &Article, opts: PrintOptions, out: &mut dyn Write)
             start = p + 1;
         }
     }
-    for batch in chunks.chunks(threads) {
-        let outputs: Vec<String> = std::thread::scope(|s| {
-            let handles: Vec<_> = batch
-                .iter()
-                .map(|range| {
-                    let (lay, index) = (&lay, &index);
-                    s.spawn(move || {
-                        let mut buf = String::with_capacity(1 << 19);
-                        for p in range.clone() {
-                            render_para(article, lay, index, p, opts, &mut buf);
-                        }
-                        buf
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-        });
-        for o in outputs {
-            out.write_all(o.as_bytes())?;
+    let (lay, index) = (&lay, &index);
+    render_parallel(&chunks, threads, out, |range, buf| {
+        for p in range.clone() {
+            render_para(article, lay, index, p, opts, buf);
         }
-    }
-    Ok(())
+    })
+}
+
+/// Renders `chunks` on `threads` worker threads and writes the results to `out` in order, as
+/// they come. Workers take the next chunk as soon as they are free; buffers are reused.
+fn render_parallel<F>(
+    chunks: &[std::ops::Range<usize>],
+    threads: usize,
+    out: &mut dyn Write,
+    render: F,
+) -> io::Result<()>
+where
+    F: Fn(&std::ops::Range<usize>, &mut String) + Sync,
+{
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{mpsc, Mutex};
+    let next = AtomicUsize::new(0);
+    let pool: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let (tx, rx) = mpsc::sync_channel::<(usize, String)>(threads * 2);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (tx, next, pool, render) = (tx.clone(), &next, &pool, &render);
+            scope.spawn(move || loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(range) = chunks.get(k) else { break };
+                let mut buf = pool.lock().ok().and_then(|mut p| p.pop()).unwrap_or_default();
+                render(range, &mut buf);
+                if tx.send((k, buf)).is_err() {
+                    break; // the writer stopped (output closed)
+                }
+            });
+        }
+        drop(tx);
+        // moved in, so that an early return (a write error) drops it and stops the workers
+        let rx = rx;
+        let mut pending = std::collections::BTreeMap::new();
+        let mut want = 0;
+        for (k, buf) in rx.iter() {
+            pending.insert(k, buf);
+            while let Some(mut buf) = pending.remove(&want) {
+                out.write_all(buf.as_bytes())?;
+                buf.clear();
+                if let Ok(mut p) = pool.lock() {
+                    p.push(buf);
+                }
+                want += 1;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Appends the lines of paragraph `p` to `buf`.
