@@ -272,6 +272,24 @@ pub fn clean_owned(raw: String) -> (String, OffsetMap) {
     clean_impl(std::borrow::Cow::Owned(raw))
 }
 
+/// As [`scan`]; a large text is scanned in two halves at once.
+fn scan_large(raw: &str) -> (bool, bool, usize) {
+    if raw.len() < 1 << 22 {
+        return scan(raw);
+    }
+    let mut mid = raw.len() / 2;
+    while !raw.is_char_boundary(mid) {
+        mid += 1;
+    }
+    let (a, b) = raw.split_at(mid);
+    std::thread::scope(|s| {
+        let second = s.spawn(|| scan(b));
+        let x = scan(a);
+        let y = second.join().unwrap_or_else(|_| scan(b));
+        (x.0 | y.0, x.1 | y.1, x.2 + y.2)
+    })
+}
+
 /// True when [`clean`] would return `s` unchanged with an identity map (one quick pass; the
 /// caller can then keep `s` as it is).
 pub fn is_clean(s: &str) -> bool {
@@ -279,7 +297,7 @@ pub fn is_clean(s: &str) -> bool {
 }
 
 fn clean_impl(raw: std::borrow::Cow<'_, str>) -> (String, OffsetMap) {
-    let (stage1, stage2, raw_len) = scan(&raw);
+    let (stage1, stage2, raw_len) = scan_large(&raw);
     if !stage1 && !stage2 {
         return (raw.into_owned(), OffsetMap { stages: vec![], raw_len, clean_len: raw_len });
     }

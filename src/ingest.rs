@@ -394,7 +394,7 @@ fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
         article.problems.push(not_an_object(&article.id, pos, &v));
         unparsed.push(v);
     }
-    if offsets::to_bytes(&article.text, Unit::CodePoint, &mut cps).is_err() {
+    if offsets::spans_to_bytes(&article.text, Unit::CodePoint, &mut cps).is_err() {
         // cannot happen: mapped offsets are within the cleaned text; clamp defensively
         for c in &mut cps {
             *c = (*c).min(article.text.len());
@@ -611,40 +611,28 @@ pub(crate) fn parse_annotation(mut o: RawObj, index: usize) -> ParsedAnn {
 /// problems: covered text differs from `text`; duplicate ids; speakers that name no annotation.
 /// Sorts the annotations into reading order. Importers call this after building an article.
 pub fn validate(article: &mut Article) {
-    // one lookup per annotation: each id, and whether any annotation with it is an entity
-    let mut ids: rustc_hash::FxHashMap<&str, bool> = rustc_hash::FxHashMap::default();
-    ids.reserve(article.annotations.len());
-    let mut dup = vec![false; article.annotations.len()];
-    for (i, a) in article.annotations.iter().enumerate() {
-        let entity = a.kind == Kind::Entity;
-        match ids.entry(a.id.as_str()) {
-            std::collections::hash_map::Entry::Occupied(mut o) => {
-                dup[i] = true;
-                *o.get_mut() |= entity;
-            }
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(entity);
-            }
-        }
-    }
-    let dangling: Vec<bool> =
-        article.annotations.iter().map(|a| a.speaker.as_deref().is_some_and(|sp| ids.get(sp) != Some(&true))).collect();
-    drop(ids);
+    let (anns, text) = (&article.annotations, &article.text);
+    let differs = |a: &Annotation| a.text.as_ref().is_some_and(|c| c != text.get(a.range()).unwrap_or(""));
+    // the id checks and the text comparisons are independent: large articles do both at once
+    let ((dup, dangling), mismatch): ((Vec<bool>, Vec<bool>), Vec<bool>) = if anns.len() >= 1 << 16 {
+        std::thread::scope(|scope| {
+            let ids = scope.spawn(|| id_checks(anns));
+            let mismatch = anns.iter().map(differs).collect();
+            (ids.join().unwrap_or_else(|_| id_checks(anns)), mismatch)
+        })
+    } else {
+        (id_checks(anns), anns.iter().map(differs).collect())
+    };
     for (i, a) in article.annotations.iter_mut().enumerate() {
-        if let Some(claimed) = &a.text {
+        if mismatch[i] && !a.flags.contains(&Flag::TextMismatch) {
+            let claimed = a.text.as_deref().unwrap_or("");
             let actual = article.text.get(a.range()).unwrap_or("");
-            if claimed != actual && !a.flags.contains(&Flag::TextMismatch) {
-                a.flags.push(Flag::TextMismatch);
-                article.problems.push(Problem {
-                    article: article.id.clone(),
-                    annotation: Some(a.id.clone()),
-                    message: format!(
-                        "text {:?} does not match the span, which covers {:?}",
-                        short(claimed),
-                        short(actual)
-                    ),
-                });
-            }
+            a.flags.push(Flag::TextMismatch);
+            article.problems.push(Problem {
+                article: article.id.clone(),
+                annotation: Some(a.id.clone()),
+                message: format!("text {:?} does not match the span, which covers {:?}", short(claimed), short(actual)),
+            });
         }
         if dup[i] {
             a.flags.push(Flag::DuplicateId);
@@ -666,6 +654,29 @@ pub fn validate(article: &mut Article) {
         }
     }
     article.sort_annotations();
+}
+
+/// For each annotation: whether an earlier one has its id, and whether its speaker names no
+/// entity annotation of the article (one hash lookup per annotation).
+fn id_checks(anns: &[Annotation]) -> (Vec<bool>, Vec<bool>) {
+    // each id, and whether any annotation with it is an entity
+    let mut ids: rustc_hash::FxHashMap<&str, bool> = rustc_hash::FxHashMap::default();
+    ids.reserve(anns.len());
+    let mut dup = vec![false; anns.len()];
+    for (i, a) in anns.iter().enumerate() {
+        let entity = a.kind == Kind::Entity;
+        match ids.entry(a.id.as_str()) {
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                dup[i] = true;
+                *o.get_mut() |= entity;
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(entity);
+            }
+        }
+    }
+    let dangling = anns.iter().map(|a| a.speaker.as_deref().is_some_and(|sp| ids.get(sp) != Some(&true))).collect();
+    (dup, dangling)
 }
 
 fn short(s: &str) -> String {

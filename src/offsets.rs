@@ -83,6 +83,45 @@ pub fn to_bytes(text: &str, unit: Unit, offsets: &mut [usize]) -> Result<(), Vec
     }
 }
 
+/// As [`to_bytes`], for offsets that come in pairs (`[start, end, start, end, ...]`), the way
+/// spans are listed. When the starts come in order and spans are short, as in nearly every
+/// file, this walks the text once without sorting; otherwise it is [`to_bytes`].
+pub fn spans_to_bytes(text: &str, unit: Unit, offsets: &mut [usize]) -> Result<(), Vec<usize>> {
+    if unit != Unit::CodePoint || offsets.len() % 2 != 0 || text.is_ascii() {
+        return to_bytes(text, unit, offsets);
+    }
+    let b = text.as_bytes();
+    // the length of the UTF-8 sequence that starts with `c` (the text is valid UTF-8)
+    let seq = |c: u8| if c < 0x80 { 1 } else { (c.leading_ones() as usize).clamp(2, 4) };
+    // walks `n` code points from byte `at`; `None` past the end
+    let walk = |mut at: usize, mut n: usize| {
+        while n > 0 {
+            at += seq(*b.get(at)?);
+            n -= 1;
+        }
+        Some(at)
+    };
+    let mut converted = Vec::with_capacity(offsets.len());
+    let (mut cp, mut byte, mut walked) = (0usize, 0usize, 0usize);
+    for pair in offsets.chunks_exact(2) {
+        let (s, e) = (pair[0], pair[1]);
+        if s < cp || e < s {
+            return to_bytes(text, unit, offsets);
+        }
+        walked += e - s;
+        if walked > b.len() {
+            return to_bytes(text, unit, offsets); // long spans: sorting is cheaper
+        }
+        let Some(bs) = walk(byte, s - cp) else { return to_bytes(text, unit, offsets) };
+        let Some(be) = walk(bs, e - s) else { return to_bytes(text, unit, offsets) };
+        (cp, byte) = (s, bs);
+        converted.push(bs);
+        converted.push(be);
+    }
+    offsets.copy_from_slice(&converted);
+    Ok(())
+}
+
 /// Converts byte offsets of `text` (on char boundaries) into offsets in `unit`, in place.
 ///
 /// A byte offset inside a character is rounded down to that character's start.
@@ -143,5 +182,23 @@ mod tests {
         let err = to_bytes(t, Unit::CodePoint, &mut o).unwrap_err();
         assert_eq!(err, vec![2]);
         assert_eq!(o, [9, 3, 7, 0]);
+    }
+
+    proptest::proptest! {
+        /// Spans converted by the one-pass walk land where the general conversion puts them,
+        /// in order or not, in range or not.
+        #[test]
+        fn spans_convert_as_offsets_do(text in "[가-힣a-z é😀\n]{0,60}", raw in proptest::collection::vec((0usize..70, 0usize..12), 0..12), sorted in proptest::bool::ANY) {
+            let mut pairs: Vec<(usize, usize)> = raw.into_iter().map(|(s, l)| (s, s + l)).collect();
+            if sorted {
+                pairs.sort();
+            }
+            let flat: Vec<usize> = pairs.iter().flat_map(|&(s, e)| [s, e]).collect();
+            let (mut a, mut b) = (flat.clone(), flat);
+            let ra = spans_to_bytes(&text, Unit::CodePoint, &mut a);
+            let rb = to_bytes(&text, Unit::CodePoint, &mut b);
+            proptest::prop_assert_eq!(ra, rb);
+            proptest::prop_assert_eq!(a, b);
+        }
     }
 }
