@@ -745,8 +745,12 @@ pub fn caption_blocks(article: &Article, paras: &[Range<usize>]) -> Vec<Block> {
 /// An interval index over annotations: which ones overlap a byte range.
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
+    /// Indices of the non-empty annotations, by start.
     order: Vec<u32>,
+    /// Their starts and ends (kept here so that queries do not touch the annotations).
     starts: Vec<usize>,
+    ends: Vec<usize>,
+    /// The largest end among `order[..=i]`.
     max_end: Vec<usize>,
 }
 
@@ -757,17 +761,19 @@ impl SpanIndex {
             (0..anns.len() as u32).filter(|&i| anns[i as usize].start < anns[i as usize].end).collect();
         order.sort_by_key(|&i| anns[i as usize].start);
         let starts: Vec<usize> = order.iter().map(|&i| anns[i as usize].start).collect();
-        let mut max_end = Vec::with_capacity(order.len());
-        let mut m = 0;
-        for &i in &order {
-            m = m.max(anns[i as usize].end);
-            max_end.push(m);
-        }
-        SpanIndex { order, starts, max_end }
+        let ends: Vec<usize> = order.iter().map(|&i| anns[i as usize].end).collect();
+        let max_end = ends
+            .iter()
+            .scan(0, |m, &e| {
+                *m = e.max(*m);
+                Some(*m)
+            })
+            .collect();
+        SpanIndex { order, starts, ends, max_end }
     }
 
     /// Indices of the annotations that overlap `range`, in start order.
-    pub fn overlapping(&self, anns: &[Annotation], range: Range<usize>) -> Vec<u32> {
+    pub fn overlapping(&self, range: Range<usize>) -> Vec<u32> {
         let hi = self.starts.partition_point(|&s| s < range.end.max(range.start + 1));
         let mut out = Vec::new();
         let mut i = hi;
@@ -776,8 +782,7 @@ impl SpanIndex {
             if self.max_end[i] <= range.start {
                 break;
             }
-            let a = &anns[self.order[i] as usize];
-            if a.end > range.start {
+            if self.ends[i] > range.start {
                 out.push(self.order[i]);
             }
         }
@@ -810,7 +815,17 @@ fn nest_order(anns: &[Annotation], a: u32, b: u32) -> std::cmp::Ordering {
 /// Splits `text[range]` into runs of constant highlight. Every grapheme that overlaps an
 /// annotation is highlighted by it (annotation edges snap outward to grapheme boundaries).
 pub fn runs(text: &str, range: Range<usize>, anns: &[Annotation], index: &SpanIndex) -> Vec<Run> {
-    let cands = index.overlapping(anns, range.clone());
+    runs_among(text, range.clone(), anns, &index.overlapping(range))
+}
+
+/// As [`runs`], with the annotations to consider given: any superset, in start order, of those
+/// that overlap `range` (such as those that overlap the whole paragraph, looked up once).
+pub fn runs_among(text: &str, range: Range<usize>, anns: &[Annotation], cands: &[u32]) -> Vec<Run> {
+    let overlaps = |&i: &u32| {
+        let a = &anns[i as usize];
+        a.start < a.end && a.start < range.end.max(range.start + 1) && a.end > range.start
+    };
+    let cands: Vec<u32> = cands.iter().copied().filter(overlaps).collect();
     let mut out: Vec<Run> = Vec::new();
     if cands.is_empty() {
         if !range.is_empty() {

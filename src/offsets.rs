@@ -92,7 +92,7 @@ pub fn spans_to_bytes(text: &str, unit: Unit, offsets: &mut [usize]) -> Result<(
     }
     let b = text.as_bytes();
     let lead = |c: u8| (c as i8) >= -0x40; // not a UTF-8 continuation byte
-    // the position `n` code points after `at` (a char boundary); `None` past the end
+                                           // the position `n` code points after `at` (a char boundary); `None` past the end
     let walk = |mut at: usize, mut n: usize| {
         // whole blocks first: the characters that start in them are passed
         while n >= 32 {

@@ -199,6 +199,8 @@ fn render_para(article: &Article, lay: &DocLayout, index: &SpanIndex, p: usize, 
     let width = opts.width.max(1);
     let fr = frame(opts.ambiwide);
     let inner = width.saturating_sub(2 * FRAME_INSET);
+    // the annotations of the paragraph, looked up once for all its lines
+    let cands = if opts.color { index.overlapping(lay.paragraphs()[p].clone()) } else { Vec::new() };
     for vl in lay.lay_out_para(&article.text, p) {
         match vl.role {
             Role::Gap => {}
@@ -222,7 +224,7 @@ fn render_para(article: &Article, lay: &DocLayout, index: &SpanIndex, p: usize, 
                 if vl.line.placeholder {
                     buf.push_str(PLACEHOLDER);
                 } else {
-                    push_runs(buf, article, index, vl.line.start..vl.line.end, opts.color);
+                    push_runs(buf, article, &cands, vl.line.start..vl.line.end, opts.color);
                 }
                 if framed {
                     let pad = inner.saturating_sub(vl.line.width);
@@ -237,13 +239,13 @@ fn render_para(article: &Article, lay: &DocLayout, index: &SpanIndex, p: usize, 
 }
 
 /// Appends the text of `range` with highlight escapes (or plain), skipping zero-width hints.
-fn push_runs(buf: &mut String, article: &Article, index: &SpanIndex, range: std::ops::Range<usize>, color: bool) {
+fn push_runs(buf: &mut String, article: &Article, cands: &[u32], range: std::ops::Range<usize>, color: bool) {
     let text = &article.text;
     if !color {
         push_visible(buf, &text[range]);
         return;
     }
-    for run in layout::runs(text, range, &article.annotations, index) {
+    for run in layout::runs_among(text, range, &article.annotations, cands) {
         if run.stack.is_empty() {
             push_visible(buf, &text[run.start..run.end]);
             continue;

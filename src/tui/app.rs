@@ -1116,7 +1116,7 @@ impl App {
         let b = byte?;
         let anns = &d.article.annotations;
         d.index
-            .overlapping(anns, b..b + 1)
+            .overlapping(b..b + 1)
             .into_iter()
             .filter(|&i| anns[i as usize].start <= b && b < anns[i as usize].end)
             .min_by(|&i, &j| {
@@ -1319,9 +1319,7 @@ mod tests {
             .screen
             .lines
             .iter()
-            .flat_map(|(_, l)| {
-                a.doc().index.overlapping(&a.doc().article.annotations, l.line.start..l.line.end.max(l.line.start + 1))
-            })
+            .flat_map(|(_, l)| a.doc().index.overlapping(l.line.start..l.line.end.max(l.line.start + 1)))
             .collect();
         assert!(shown.contains(&a.current().unwrap()), "the current annotation is in view");
         // the other panes moved along: figures at or after the top of the view
