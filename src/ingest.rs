@@ -394,12 +394,17 @@ fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
         article.problems.push(not_an_object(&article.id, pos, &v));
         unparsed.push(v);
     }
-    if offsets::spans_to_bytes(&article.text, Unit::CodePoint, &mut cps).is_err() {
-        // cannot happen: mapped offsets are within the cleaned text; clamp defensively
-        for c in &mut cps {
-            *c = (*c).min(article.text.len());
+    // the id checks need no offsets: they run while the offsets become bytes
+    let text = &article.text;
+    let checks = checks_with(&anns, || {
+        if offsets::spans_to_bytes(text, Unit::CodePoint, &mut cps).is_err() {
+            // cannot happen: mapped offsets are within the cleaned text; clamp defensively
+            for c in &mut cps {
+                *c = (*c).min(text.len());
+            }
         }
-    }
+        mismatches(&anns, text, |i| cps[2 * i]..cps[2 * i + 1])
+    });
     for (a, c) in anns.iter_mut().zip(cps.chunks_exact(2)) {
         a.start = c[0];
         a.end = c[1];
@@ -409,7 +414,7 @@ fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
         // never lose data: items that are no annotation are kept and written back on export
         article.extra.insert("unparsed".into(), Value::Array(unparsed));
     }
-    validate(&mut article);
+    apply_checks(&mut article, checks);
     Ok(article)
 }
 
@@ -612,17 +617,47 @@ pub(crate) fn parse_annotation(mut o: RawObj, index: usize) -> ParsedAnn {
 /// Sorts the annotations into reading order. Importers call this after building an article.
 pub fn validate(article: &mut Article) {
     let (anns, text) = (&article.annotations, &article.text);
-    let differs = |a: &Annotation| a.text.as_ref().is_some_and(|c| c != text.get(a.range()).unwrap_or(""));
-    // the id checks and the text comparisons are independent: large articles do both at once
-    let ((dup, dangling), mismatch): ((Vec<bool>, Vec<bool>), Vec<bool>) = if anns.len() >= 1 << 16 {
+    let checks = checks_with(anns, || mismatches(anns, text, |i| anns[i].range()));
+    apply_checks(article, checks);
+}
+
+/// What [`validate`] finds, one entry per annotation.
+struct Checks {
+    /// An earlier annotation has the same id.
+    dup: Vec<bool>,
+    /// The speaker names no entity annotation.
+    dangling: Vec<bool>,
+    /// The claimed text differs from the covered text.
+    mismatch: Vec<bool>,
+}
+
+/// The checks of `anns`, with the text comparisons given by `mismatch` (which may first do
+/// other work). For large articles the id checks run on another thread meanwhile.
+fn checks_with(anns: &[Annotation], mismatch: impl FnOnce() -> Vec<bool>) -> Checks {
+    let ((dup, dangling), mismatch) = if anns.len() >= 1 << 16 {
         std::thread::scope(|scope| {
             let ids = scope.spawn(|| id_checks(anns));
-            let mismatch = anns.iter().map(differs).collect();
+            let mismatch = mismatch();
             (ids.join().unwrap_or_else(|_| id_checks(anns)), mismatch)
         })
     } else {
-        (id_checks(anns), anns.iter().map(differs).collect())
+        (id_checks(anns), mismatch())
     };
+    Checks { dup, dangling, mismatch }
+}
+
+/// For each annotation: does its claimed `text` differ from `text[range(i)]`?
+fn mismatches(anns: &[Annotation], text: &str, range: impl Fn(usize) -> std::ops::Range<usize>) -> Vec<bool> {
+    anns.iter()
+        .enumerate()
+        .map(|(i, a)| a.text.as_ref().is_some_and(|c| c != text.get(range(i)).unwrap_or("")))
+        .collect()
+}
+
+/// Flags the annotations and records the problems that `checks` found, then sorts the
+/// annotations into reading order.
+fn apply_checks(article: &mut Article, checks: Checks) {
+    let Checks { dup, dangling, mismatch } = checks;
     for (i, a) in article.annotations.iter_mut().enumerate() {
         if mismatch[i] && !a.flags.contains(&Flag::TextMismatch) {
             let claimed = a.text.as_deref().unwrap_or("");
@@ -643,14 +678,12 @@ pub fn validate(article: &mut Article) {
             });
         }
         if let Some(sp) = a.speaker.as_ref().filter(|_| dangling[i]) {
-            {
-                a.flags.push(Flag::DanglingSpeaker);
-                article.problems.push(Problem {
-                    article: article.id.clone(),
-                    annotation: Some(a.id.clone()),
-                    message: format!("speaker \"{sp}\" is no entity annotation of this article"),
-                });
-            }
+            a.flags.push(Flag::DanglingSpeaker);
+            article.problems.push(Problem {
+                article: article.id.clone(),
+                annotation: Some(a.id.clone()),
+                message: format!("speaker \"{sp}\" is no entity annotation of this article"),
+            });
         }
     }
     article.sort_annotations();
@@ -873,6 +906,22 @@ mod tests {
                 proptest::prop_assert_eq!(fast, slow, "{}", doc);
             }
         }
+    }
+
+    /// Large articles check ids on another thread: the same problems, in the same order.
+    #[test]
+    fn large_articles_report_what_small_ones_do() {
+        let bad = |n: usize| {
+            let mut anns: Vec<Value> =
+                (0..n).map(|i| json!({"id": format!("e{i}"), "start": 0, "end": 1, "text": "가"})).collect();
+            anns.push(json!({"id": "e1", "start": 0, "end": 1}));
+            anns.push(json!({"id": "q", "kind": "quote", "start": 0, "end": 2, "speaker": "nobody", "text": "x"}));
+            art(json!({"text": "가나", "annotations": anns}))
+        };
+        let (small, large) = (bad(3), bad(1 << 16));
+        let msgs = |a: &Article| a.problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>();
+        assert_eq!(msgs(&small), msgs(&large));
+        assert_eq!(msgs(&small).len(), 3, "{:?}", msgs(&small));
     }
 
     #[test]
