@@ -91,6 +91,34 @@ pub fn line_col(s: &[u8], at: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Reads a whole file; a large one in two halves at once (copying 100 MB out of the page cache
+/// is a sizeable part of reading a large article).
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if len >= 1 << 23 && len < usize::MAX as u64 {
+            let mut buf = vec![0u8; len as usize];
+            let (a, b) = buf.split_at_mut(len as usize / 2);
+            let at = a.len() as u64;
+            std::thread::scope(|s| {
+                let second = s.spawn(|| file.read_exact_at(b, at));
+                file.read_exact_at(a, 0)?;
+                second.join().unwrap_or_else(|_| Err(std::io::Error::other("reader thread failed")))
+            })?;
+            // the file may have grown since: read what follows too
+            let mut rest = Vec::new();
+            std::io::Seek::seek(&mut &file, std::io::SeekFrom::Start(len))?;
+            std::io::Read::read_to_end(&mut &file, &mut rest)?;
+            buf.extend(rest);
+            return Ok(buf);
+        }
+    }
+    std::fs::read(path)
+}
+
 /// Decodes file bytes as UTF-8 text, or says what the bytes are instead.
 ///
 /// A UTF-8 BOM is skipped. UTF-16 (by BOM or by its zero bytes), binary data (NUL or many
@@ -108,11 +136,21 @@ pub fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
             "this is UTF-16 text, not UTF-8; convert it first: iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8",
         ));
     }
-    if let Some(p) = memchr::memchr(0, bytes) {
+    // The SIMD check is several times faster on Hangul; std's says where a bad byte is. A large
+    // file is searched for NUL bytes meanwhile.
+    let (nul, utf8) = if bytes.len() >= 1 << 23 {
+        std::thread::scope(|s| {
+            let nul = s.spawn(|| memchr::memchr(0, bytes));
+            let utf8 = simdutf8::basic::from_utf8(bytes).ok();
+            (nul.join().unwrap_or_else(|_| memchr::memchr(0, bytes)), utf8)
+        })
+    } else {
+        (memchr::memchr(0, bytes), None)
+    };
+    if let Some(p) = nul {
         return Err(LoadError::new(path, format!("byte {p}"), "binary data (a NUL byte), not a text file"));
     }
-    // the SIMD check is several times faster on Hangul; std's says where a bad byte is
-    if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
+    if let Some(s) = utf8.or_else(|| simdutf8::basic::from_utf8(bytes).ok()) {
         return Ok(s);
     }
     match std::str::from_utf8(bytes) {
@@ -178,7 +216,7 @@ pub fn json_error(path: &str, e: &serde_json::Error, line_offset: usize) -> Load
 /// Reads a native file (`.json`: one article or an array; `.jsonl`: one per line).
 pub fn load_native_file(path: &Path) -> Result<Loaded, LoadError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadError::new(&name, "", format!("cannot read: {e}")))?;
+    let bytes = read_file(path).map_err(|e| LoadError::new(&name, "", format!("cannot read: {e}")))?;
     let text = decode(&name, &bytes)?;
     let jsonl = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"));
     let mut loaded = if jsonl { load_native_jsonl(&name, text)? } else { load_native_json(&name, text)? };
@@ -922,6 +960,18 @@ mod tests {
         let msgs = |a: &Article| a.problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>();
         assert_eq!(msgs(&small), msgs(&large));
         assert_eq!(msgs(&small).len(), 3, "{:?}", msgs(&small));
+    }
+
+    #[test]
+    fn large_files_are_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.txt");
+        let data: Vec<u8> = (0..(1usize << 23) + 12345).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&p, &data).unwrap();
+        assert!(read_file(&p).unwrap() == data);
+        let small = dir.path().join("small.txt");
+        std::fs::write(&small, b"abc").unwrap();
+        assert_eq!(read_file(&small).unwrap(), b"abc");
     }
 
     #[test]

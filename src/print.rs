@@ -110,8 +110,17 @@ pub fn print_article(article: &Article, opts: PrintOptions, out: &mut dyn Write)
     if !article.title.is_empty() || !meta.is_empty() || !article.annotations.is_empty() {
         writeln!(out)?;
     }
-    let lay = DocLayout::new(article, Options { width, ambiwide: opts.ambiwide });
-    let index = SpanIndex::new(&article.annotations);
+    let layout = || DocLayout::new(article, Options { width, ambiwide: opts.ambiwide });
+    let (lay, index) = if article.annotations.len() >= 1 << 16 {
+        // both walk large arrays: side by side
+        std::thread::scope(|scope| {
+            let index = scope.spawn(|| SpanIndex::new(&article.annotations));
+            let lay = layout();
+            (lay, index.join().unwrap_or_else(|_| SpanIndex::new(&article.annotations)))
+        })
+    } else {
+        (layout(), SpanIndex::new(&article.annotations))
+    };
     let n = lay.paragraphs().len();
     // Paragraphs are independent: large articles are rendered in chunks on all cores and
     // written in order. Small ones stay on this thread.
