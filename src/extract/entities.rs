@@ -20,7 +20,7 @@
 
 use std::borrow::Cow;
 
-use super::gazetteer::{flag, FxMap, Gazetteer, Label, SuffixLengths};
+use super::gazetteer::{flag, FxMap, FxSet, Gazetteer, Label, SuffixLengths};
 use super::hangul::{is_syllable, skeleton, syllables};
 use super::text::Tok;
 
@@ -89,6 +89,9 @@ struct St<'a> {
     flags: Vec<u32>,
     /// Suffixes of each token's stem.
     sufs: Vec<SuffixLengths>,
+    /// For each token, how many tokens from it on are bare and [adjacent](St::adjacent) to the
+    /// next one: the words `i..=i + joined[i]` may form one name of several words.
+    joined: Vec<u32>,
 }
 
 impl<'a> St<'a> {
@@ -128,8 +131,12 @@ impl<'a> St<'a> {
 
     /// Tokens `i` and `i + 1` stand next to each other with one space, in one paragraph.
     fn adjacent(&self, i: usize) -> bool {
-        let (a, b) = (&self.toks[i], self.toks.get(i + 1));
-        b.is_some_and(|b| b.para == a.para && b.start == a.end + 1 && self.text.as_bytes()[a.end] == b' ')
+        adjacent(self.text, self.toks, i)
+    }
+
+    /// True when tokens `i..i + k` are one run of words, each bare and adjacent to the next.
+    fn spaced_run(&self, i: usize, k: usize) -> bool {
+        i + k <= self.toks.len() && self.joined[i] as usize + 1 >= k
     }
 
     fn label_of(&self, i: usize) -> Option<Label> {
@@ -203,6 +210,12 @@ impl<'a> St<'a> {
         }
         None
     }
+}
+
+/// Tokens `i` and `i + 1` stand next to each other with one space, in one paragraph.
+fn adjacent(text: &str, toks: &[Tok], i: usize) -> bool {
+    let (a, b) = (&toks[i], toks.get(i + 1));
+    b.is_some_and(|b| b.para == a.para && b.start == a.end + 1 && text.as_bytes()[a.end] == b' ')
 }
 
 /// A title glued to the word before it.
@@ -290,6 +303,12 @@ pub fn find(
             }
         })
         .collect();
+    let mut joined = vec![0u32; n];
+    for i in (0..n.saturating_sub(1)).rev() {
+        if toks[i].bare() && adjacent(text, toks, i) {
+            joined[i] = joined[i + 1] + 1;
+        }
+    }
     let mut st = St {
         text,
         toks,
@@ -300,6 +319,7 @@ pub fn find(
         known: Vec::new(),
         flags,
         sufs,
+        joined,
     };
     // tokens inside quote-decided spans or figures, or starting with a digit, are no names
     {
@@ -321,6 +341,8 @@ pub fn find(
 
     // 1-3: gazetteer, mixed names, glued places, suffixes
     let mut role_prefix: Vec<Option<(&str, Option<Glued>)>> = vec![None; n];
+    // split_by_evidence scans the whole text: once per word
+    let mut split_memo: FxMap<&str, bool> = FxMap::default();
     for i in 0..n {
         if st.blocked[i] {
             continue;
@@ -333,7 +355,7 @@ pub fn find(
         let mut done = false;
         let first_word = gaz.starts_multiword_name(toks[i].word(text));
         for k in (2..=gaz.max_name_words).rev().filter(|_| first_word) {
-            if i + k > n || !(i..i + k - 1).all(|j| st.adjacent(j) && toks[j].bare()) {
+            if !st.spaced_run(i, k) {
                 continue;
             }
             let key = &text[toks[i].start..toks[i + k - 1].stem_end];
@@ -351,7 +373,8 @@ pub fn find(
         let stem = st.stem(i);
         let f = st.flags[i];
         if let Some(e) = if f & flag::NAME != 0 { gaz.name(stem) } else { None } {
-            if split_by_evidence(&st, stem) {
+            let split = *split_memo.entry(stem).or_insert_with(|| split_by_evidence(&st, stem));
+            if split {
                 continue;
             }
             let src = if e.context { Src::GazContext } else { Src::Gaz };
@@ -577,12 +600,16 @@ pub fn find(
     // 8: propagation of names found above
     let mut single: FxMap<&str, (Label, Option<Cow<str>>)> = FxMap::default();
     let mut multi: Vec<MultiName> = Vec::new();
+    // only the first mention of a name of several words matters: the first match wins below
+    let mut multi_seen: FxSet<&str> = FxSet::default();
     for c in st.cands.iter().filter(|c| !c.dead) {
         let name = &text[c.start..c.end];
         if c.first == c.last {
             single.entry(name).or_insert_with(|| (c.label, c.canonical.clone()));
         } else {
-            multi.push((name.split(' ').collect(), c.label, c.canonical.clone()));
+            if multi_seen.insert(name) {
+                multi.push((name.split(' ').collect(), c.label, c.canonical.clone()));
+            }
             if c.label == Label::Loc {
                 // components of a merged place are places too (전남 신안 → 신안)
                 for w in name.split(' ') {
@@ -592,7 +619,9 @@ pub fn find(
         }
     }
     for p in &product_names {
-        multi.push((p.split(' ').collect(), Label::Product, None));
+        if multi_seen.insert(*p) {
+            multi.push((p.split(' ').collect(), Label::Product, None));
+        }
     }
     multi.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
     let mut firsts = super::hangul::CharSet::default();
@@ -609,9 +638,10 @@ pub fn find(
             continue;
         }
         let mut done = false;
+        let (word, stem) = (toks[i].word(text), toks[i].stem(text));
         for (words, label, canon) in &multi {
             let k = words.len();
-            if i + k > n || (k > 1 && !(i..i + k - 1).all(|j| st.adjacent(j) && toks[j].bare())) {
+            if words[0] != if k == 1 { stem } else { word } || !st.spaced_run(i, k) {
                 continue;
             }
             let ok = (0..k).all(|m| {

@@ -246,14 +246,25 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     let fig_ranges: Vec<Range<usize>> = figs.iter().map(|f| f.start..f.end).collect();
     let ents = entities::find(text, &toks, gaz, &fixed, &fig_ranges);
     // numbers inside product names are no figures (가온 3, 이오 7)
-    let products: Vec<Range<usize>> = fixed
+    let mut products: Vec<Range<usize>> = fixed
         .iter()
         .filter(|(_, l)| *l == "PRODUCT")
         .map(|(r, _)| r.clone())
         .chain(ents.iter().filter(|e| e.label == "PRODUCT").map(|e| e.start..e.end))
         .collect();
     if !products.is_empty() {
-        figs.retain(|f| !products.iter().any(|r| r.start < f.end && f.start < r.end));
+        // sorted by start, with the furthest end so far: one binary search per figure
+        products.sort_by_key(|r| r.start);
+        let mut reach = Vec::with_capacity(products.len());
+        let mut far = 0;
+        for r in &products {
+            far = far.max(r.end);
+            reach.push(far);
+        }
+        figs.retain(|f| {
+            let before = products.partition_point(|r| r.start < f.end);
+            !(before > 0 && reach[before - 1] > f.start)
+        });
     }
     let ctx = quotes::Ctx { text, paras, captions: &is_caption, toks: &toks, entities: &ents, figures: &figs, gaz };
     let atts = quotes::attribute(&ctx, &marks);
