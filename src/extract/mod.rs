@@ -99,9 +99,12 @@ struct Layout {
 
 fn normalize_line(line: &str) -> std::borrow::Cow<'_, str> {
     let b = line.as_bytes();
-    let plain = memchr::memchr2(b'\t', 0xC2, b).is_none()
-        && memchr::memmem::find(b, b"  ").is_none()
-        && memchr::memmem::find(b, "\u{3000}".as_bytes()).is_none();
+    // no tab, no NBSP (C2 A0), no two spaces in a row, no ideographic space (searchers built once)
+    static FINDERS: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 2]> = std::sync::OnceLock::new();
+    let [two_spaces, ideographic] = FINDERS
+        .get_or_init(|| [memchr::memmem::Finder::new(b"  "), memchr::memmem::Finder::new("\u{3000}".as_bytes())]);
+    let plain =
+        memchr::memchr2(b'\t', 0xC2, b).is_none() && two_spaces.find(b).is_none() && ideographic.find(b).is_none();
     if plain {
         return std::borrow::Cow::Borrowed(line.trim_matches(' '));
     }
@@ -267,15 +270,16 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
         });
     }
     let ctx = quotes::Ctx { text, paras, captions: &is_caption, toks: &toks, entities: &ents, figures: &figs, gaz };
-    let atts = quotes::attribute(&ctx, &marks);
+    let mut atts = quotes::attribute(&ctx, &marks);
 
-    // annotations
-    let mut anns: Vec<Annotation> = Vec::new();
-    let new = |id: String, kind: Kind, label: &str, r: Range<usize>| {
-        let mut a = Annotation::new(id, kind, label, r.start, r.end);
-        a.layer = LAYER.to_string();
-        a
-    };
+    // annotations: ids first, then built once in reading order (what validate sorts by), so that
+    // no annotation is moved around by a sort or a growing vector
+    enum Src {
+        Entity(usize),
+        Quote(usize),
+        Figure(usize),
+        Caption(usize),
+    }
     // entities (with quote-decided terms and products), numbered in reading order
     let n_ents = ents.len();
     let mut all_ents: Vec<(Range<usize>, &'static str, String, Option<usize>)> =
@@ -296,57 +300,80 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     };
     all_ents.extend(ents.into_iter().enumerate().map(|(i, e)| (e.start..e.end, e.label, e.canonical, Some(i))));
     all_ents.sort_by_key(|(r, ..)| (r.start, std::cmp::Reverse(r.end)));
+    let mut items: Vec<(Range<usize>, String, Src)> =
+        Vec::with_capacity(all_ents.len() + marks.len() + figs.len() + captions.len());
     let mut ent_id: Vec<Option<String>> = vec![None; n_ents];
-    for (n, (r, label, canonical, src)) in all_ents.into_iter().enumerate() {
+    for (n, (r, _, _, src)) in all_ents.iter().enumerate() {
         let id = ann_id('e', n + 1);
         if let Some(i) = src.filter(|&i| speakers_need[i]) {
             ent_id[i] = Some(id.clone());
         }
-        let mut a = new(id, Kind::Entity, label, r);
-        a.canonical = Some(canonical);
-        anns.push(a);
+        items.push((r.clone(), id, Src::Entity(n)));
     }
     let mut qn = 0;
-    for (q, att) in marks.iter().zip(atts) {
+    for (i, q) in marks.iter().enumerate() {
         if q.kind != quotes::QKind::Quote || is_caption[q.para] {
             continue;
         }
         qn += 1;
-        let mut a = new(ann_id('q', qn), Kind::Quote, "QUOTE", q.inner.clone());
-        a.speaker = att.entity.and_then(|e| ent_id[e].clone());
-        a.speaker_text = att.text;
-        if att.carried {
-            a.extra.insert("carried".into(), Value::Bool(true));
-        }
-        anns.push(a);
+        items.push((q.inner.clone(), ann_id('q', qn), Src::Quote(i)));
     }
     for (n, f) in figs.iter().enumerate() {
-        let mut a = new(ann_id('f', n + 1), Kind::Figure, f.label, f.start..f.end);
-        a.value = f.value;
-        a.unit = f.unit.filter(|u| !u.is_empty()).map(str::to_string);
-        a.approx = Some(f.approx);
-        a.bound = f.bound.map(str::to_string);
-        if let Some(d) = &f.date {
-            a.extra.insert("date".into(), Value::String(d.clone()));
-        }
-        if let Some((lo, hi)) = f.range {
-            a.extra.insert("range".into(), json!([ingest::number(lo), ingest::number(hi)]));
-        }
-        anns.push(a);
+        items.push((f.start..f.end, ann_id('f', n + 1), Src::Figure(n)));
     }
     let mut cn = 0;
     for (i, c) in captions.iter().enumerate() {
-        if let Some(c) = c {
+        if c.is_some() {
             cn += 1;
-            let mut a = new(ann_id('c', cn), Kind::Caption, "CAPTION", paras[i].clone());
-            if let Some(cr) = &c.credit {
-                a.extra.insert("credit".into(), Value::String(cr.clone()));
-            }
-            if let Some(p) = &c.position {
-                a.extra.insert("position_marker".into(), Value::String(p.clone()));
-            }
-            anns.push(a);
+            items.push((paras[i].clone(), ann_id('c', cn), Src::Caption(i)));
         }
+    }
+    items.sort_unstable_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)).then_with(|| a.1.cmp(&b.1)));
+    let mut anns: Vec<Annotation> = Vec::with_capacity(items.len());
+    for (r, id, src) in items {
+        let (kind, label) = match src {
+            Src::Entity(n) => (Kind::Entity, all_ents[n].1),
+            Src::Quote(_) => (Kind::Quote, "QUOTE"),
+            Src::Figure(n) => (Kind::Figure, figs[n].label),
+            Src::Caption(_) => (Kind::Caption, "CAPTION"),
+        };
+        let mut a = Annotation::new(id, kind, label, r.start, r.end);
+        a.layer = LAYER.to_string();
+        match src {
+            Src::Entity(n) => a.canonical = Some(std::mem::take(&mut all_ents[n].2)),
+            Src::Quote(i) => {
+                let att = &mut atts[i];
+                a.speaker = att.entity.and_then(|e| ent_id[e].clone());
+                a.speaker_text = att.text.take();
+                if att.carried {
+                    a.extra.insert("carried".into(), Value::Bool(true));
+                }
+            }
+            Src::Figure(n) => {
+                let f = &figs[n];
+                a.value = f.value;
+                a.unit = f.unit.filter(|u| !u.is_empty()).map(str::to_string);
+                a.approx = Some(f.approx);
+                a.bound = f.bound.map(str::to_string);
+                if let Some(d) = &f.date {
+                    a.extra.insert("date".into(), Value::String(d.clone()));
+                }
+                if let Some((lo, hi)) = f.range {
+                    a.extra.insert("range".into(), json!([ingest::number(lo), ingest::number(hi)]));
+                }
+            }
+            Src::Caption(i) => {
+                if let Some(c) = &captions[i] {
+                    if let Some(cr) = &c.credit {
+                        a.extra.insert("credit".into(), Value::String(cr.clone()));
+                    }
+                    if let Some(p) = &c.position {
+                        a.extra.insert("position_marker".into(), Value::String(p.clone()));
+                    }
+                }
+            }
+        }
+        anns.push(a);
     }
 
     let mut extra = Map::new();
