@@ -6,8 +6,6 @@
 
 use std::ops::Range;
 
-use super::hangul::{is_syllable, is_word_char};
-
 /// One token: byte offsets into the article text, its paragraph and its neighbours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tok {
@@ -60,58 +58,69 @@ pub fn tokenize(text: &str, paras: &[Range<usize>], lookup: &dyn Fn(&str) -> u32
     let mut out = Vec::with_capacity(text.len() / 7);
     for (pi, r) in paras.iter().enumerate() {
         let p = &text[r.start..r.end];
-        let mut prev = '\n';
-        let mut it = p.char_indices().peekable();
-        while let Some((i, c)) = it.next() {
-            if !is_word_char(c) {
-                prev = c;
+        let b = p.as_bytes();
+        // bytes, not chars: a continuation byte is never a word character, so a byte that starts
+        // no word character can be stepped over alone
+        let mut i = 0;
+        while i < b.len() {
+            let n = word_char_len(b, i);
+            if n == 0 {
+                i += 1;
                 continue;
             }
             let start = i;
-            let mut end = i + c.len_utf8();
-            let mut last = c;
-            while let Some(&(j, d)) = it.peek() {
-                if is_word_char(d) {
-                    end = j + d.len_utf8();
-                    last = d;
-                    it.next();
-                } else if (d == '-' || d == '.') && last.is_ascii_alphanumeric() {
-                    // inside a code or a decimal: keep going only if a letter or digit follows
-                    let next = p[j + 1..].chars().next();
-                    if next.is_some_and(|n| n.is_ascii_alphanumeric()) {
-                        it.next();
-                        last = d;
-                    } else {
-                        break;
-                    }
+            let mut end = i + n;
+            let mut last_ascii = n == 1;
+            while end < b.len() {
+                let n = word_char_len(b, end);
+                if n > 0 {
+                    end += n;
+                    last_ascii = n == 1;
+                } else if matches!(b[end], b'-' | b'.')
+                    && last_ascii
+                    && b.get(end + 1).is_some_and(u8::is_ascii_alphanumeric)
+                {
+                    // inside a code or a decimal: the mark and the letter or digit after it
+                    end += 2;
                 } else {
                     break;
                 }
             }
             let word = &p[start..end];
-            let (stem_len, flags) = stem_split(word, lookup, keep);
-            let after = p[end..].chars().next().unwrap_or('\n');
+            // only Hangul endings carry particles
+            let (stem_len, flags) =
+                if last_ascii { (word.len(), lookup(word)) } else { super::hangul::stem_split(word, lookup, keep) };
             out.push(Tok {
                 start: r.start + start,
                 end: r.start + end,
                 stem_end: r.start + start + stem_len,
                 para: pi,
                 flags,
-                before: prev,
-                after,
+                before: p[..start].chars().next_back().unwrap_or('\n'),
+                after: p[end..].chars().next().unwrap_or('\n'),
             });
-            prev = last;
+            i = end;
         }
     }
     out
 }
 
-/// A word's stem length and the stem's flags (only Hangul endings carry particles).
-fn stem_split(word: &str, lookup: &dyn Fn(&str) -> u32, keep: u32) -> (usize, u32) {
-    if !word.chars().next_back().is_some_and(is_syllable) {
-        return (word.len(), lookup(word));
+/// The byte length of the word character (see [`super::hangul::is_word_char`]) at `b[i]`, or 0 when none
+/// starts there. `b` is valid UTF-8.
+#[inline]
+fn word_char_len(b: &[u8], i: usize) -> usize {
+    let x = b[i];
+    if x.is_ascii_alphanumeric() {
+        return 1;
     }
-    super::hangul::stem_split(word, lookup, keep)
+    // Hangul syllables U+AC00..U+D7A3 are the 3-byte sequences EA B0 80 ..= ED 9E A3
+    if (0xEA..=0xED).contains(&x) && i + 2 < b.len() {
+        let c = (u32::from(x & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+        if (0xAC00..=0xD7A3).contains(&c) {
+            return 3;
+        }
+    }
+    0
 }
 
 /// The paragraph ranges of a text with one paragraph (for tests and single lines).
