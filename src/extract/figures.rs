@@ -821,50 +821,26 @@ fn day_date(d: u32, month: Option<(i32, u32)>, relative: Option<&str>, ctx: &Dat
     Ymd::new(y, m, d)
 }
 
+/// The first syllables of the words [`figure_at_word`] looks at (relative dates, native and
+/// indefinite numerals, 절반, ...): a bit test rejects every other word.
+fn word_figure_firsts() -> &'static super::hangul::CharSet {
+    static T: std::sync::OnceLock<super::hangul::CharSet> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let mut set = super::hangul::CharSet::default();
+        for c in "올금내명작지재전이다오당어수몇한두세네여일아열스석넉하사나닷엿보영초시상절".chars()
+        {
+            set.insert(c);
+        }
+        set
+    })
+}
+
 /// A figure that starts with a Hangul word at `i`.
 fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -> Option<Figure> {
     let rest = &p[i..];
     let c = rest.chars().next()?;
     // cheap first-syllable filter
-    if !matches!(
-        c,
-        '올' | '금'
-            | '내'
-            | '명'
-            | '작'
-            | '지'
-            | '재'
-            | '전'
-            | '이'
-            | '다'
-            | '오'
-            | '당'
-            | '어'
-            | '수'
-            | '몇'
-            | '한'
-            | '두'
-            | '세'
-            | '네'
-            | '여'
-            | '일'
-            | '아'
-            | '열'
-            | '스'
-            | '석'
-            | '넉'
-            | '하'
-            | '사'
-            | '나'
-            | '닷'
-            | '엿'
-            | '보'
-            | '영'
-            | '초'
-            | '시'
-            | '상'
-            | '절'
-    ) {
+    if !word_figure_firsts().contains(c) {
         return None;
     }
     // relative dates

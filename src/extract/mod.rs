@@ -176,21 +176,32 @@ fn layout(cleaned: &str) -> Layout {
 /// (controls, tabs, CR, zero-width or combining characters, compatibility ideographs) goes
 /// through `clean`.
 fn already_clean(s: &str) -> bool {
+    // the step over a byte that starts a character that is clean whatever follows: printable
+    // ASCII and the line feed (1), EB and EC lead bytes, always Hangul syllables U+B000..U+CFFF
+    // (3); 0 = look at the character
+    const STEP: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut x = 0x20;
+        while x < 0x7F {
+            t[x] = 1;
+            x += 1;
+        }
+        t[b'\n' as usize] = 1;
+        t[0xEB] = 3;
+        t[0xEC] = 3;
+        t
+    };
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
-        if x < 0x80 {
-            if !(0x20..0x7F).contains(&x) && x != b'\n' {
-                return false;
-            }
-            i += 1;
+        let step = STEP[x as usize] as usize;
+        if step != 0 && i + step <= b.len() {
+            i += step;
             continue;
         }
-        // EB and EC lead bytes are always Hangul syllables (U+B000..U+CFFF)
-        if (x == 0xEB || x == 0xEC) && b.len() >= i + 3 {
-            i += 3;
-            continue;
+        if x < 0x80 {
+            return false;
         }
         let Some(c) = s[i..].chars().next() else { return false };
         let ok = matches!(c as u32,
