@@ -45,7 +45,7 @@ impl Default for CharSet {
 
 impl CharSet {
     #[inline]
-    fn index(c: char) -> Option<usize> {
+    pub(crate) fn index(c: char) -> Option<usize> {
         let u = c as u32;
         if u < 128 {
             Some(u as usize)
@@ -182,29 +182,38 @@ fn stem_ok(stem: &str) -> bool {
         }
         if is_syllable(c) {
             syl += 1;
+            if syl >= 2 {
+                return true;
+            }
         }
     }
-    syl >= 2
+    false
 }
 
-/// The particles grouped by their last character, longest first, with the set of last characters.
-type ParticleTable = (CharSet, super::gazetteer::FxMap<char, Vec<(&'static str, After)>>);
+/// The particles grouped by their last character, longest first: `slot[i]` is 0 for a
+/// character no particle ends with, else 1 + the index of its group in `groups` (`i` is the
+/// [`CharSet`] index of the character).
+struct ParticleTable {
+    slot: Vec<u8>,
+    groups: Vec<Vec<(&'static str, After)>>,
+}
 
 fn by_last() -> &'static ParticleTable {
     static T: std::sync::OnceLock<ParticleTable> = std::sync::OnceLock::new();
     T.get_or_init(|| {
-        let mut set = CharSet::default();
-        let mut m: super::gazetteer::FxMap<char, Vec<(&'static str, After)>> = Default::default();
+        let mut t = ParticleTable { slot: vec![0; CHARSET_WORDS * 64], groups: Vec::new() };
         for &(p, a) in PARTICLES {
-            if let Some(c) = p.chars().next_back() {
-                set.insert(c);
-                m.entry(c).or_default().push((p, a));
+            let Some(i) = p.chars().next_back().and_then(CharSet::index) else { continue };
+            if t.slot[i] == 0 {
+                t.groups.push(Vec::new());
+                t.slot[i] = t.groups.len() as u8;
             }
+            t.groups[t.slot[i] as usize - 1].push((p, a));
         }
-        for v in m.values_mut() {
+        for v in &mut t.groups {
             v.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         }
-        (set, m)
+        t
     })
 }
 
@@ -212,18 +221,24 @@ fn by_last() -> &'static ParticleTable {
 /// in bytes of the stem, or `None`.
 pub fn particle_split(word: &str) -> Option<usize> {
     let last = word.chars().next_back()?;
-    let (set, table) = by_last();
-    if !set.contains(last) {
+    let t = by_last();
+    let g = t.slot[CharSet::index(last)?];
+    if g == 0 {
         return None;
     }
-    let list = table.get(&last)?;
-    for &(p, after) in list {
-        if word.len() > p.len() && word.ends_with(p) {
-            let stem = &word[..word.len() - p.len()];
-            let Some(prev) = stem.chars().next_back() else { continue };
-            if agrees(after, p, prev) && stem_ok(stem) {
-                return Some(stem.len());
-            }
+    let wb = word.as_bytes();
+    let n = last.len_utf8();
+    for &(p, after) in &t.groups[g as usize - 1] {
+        let pb = p.as_bytes();
+        // the last character is known to agree: compare the bytes before it, from the end
+        if wb.len() <= pb.len() || !wb[wb.len() - pb.len()..wb.len() - n].iter().rev().eq(pb[..pb.len() - n].iter().rev())
+        {
+            continue;
+        }
+        let stem = &word[..word.len() - p.len()];
+        let Some(prev) = stem.chars().next_back() else { continue };
+        if agrees(after, p, prev) && stem_ok(stem) {
+            return Some(stem.len());
         }
     }
     None
