@@ -231,7 +231,8 @@ pub fn particle_split(word: &str) -> Option<usize> {
     for &(p, after) in &t.groups[g as usize - 1] {
         let pb = p.as_bytes();
         // the last character is known to agree: compare the bytes before it, from the end
-        if wb.len() <= pb.len() || !wb[wb.len() - pb.len()..wb.len() - n].iter().rev().eq(pb[..pb.len() - n].iter().rev())
+        if wb.len() <= pb.len()
+            || !wb[wb.len() - pb.len()..wb.len() - n].iter().rev().eq(pb[..pb.len() - n].iter().rev())
         {
             continue;
         }
@@ -302,11 +303,10 @@ pub fn is_particle_tail(rest: &str) -> bool {
     if rest.is_empty() {
         return true;
     }
-    // a tail is a particle sequence when some prefix is a particle and the remainder a tail
-    PARTICLES.iter().any(|&(p, _)| rest == p)
-        || PARTICLES.iter().any(|&(p, _)| {
-            rest.len() > p.len() && rest.starts_with(p) && PARTICLES.iter().any(|&(q, _)| &rest[p.len()..] == q)
-        })
+    // one particle, or a particle followed by another one
+    static SET: std::sync::OnceLock<super::gazetteer::FxSet<&'static str>> = std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| PARTICLES.iter().map(|&(p, _)| p).collect());
+    set.contains(rest) || rest.char_indices().skip(1).any(|(k, _)| set.contains(&rest[..k]) && set.contains(&rest[k..]))
 }
 
 /// The consonant skeleton of a Hangul word (simplified Kodex): initials and finals, vowels and
