@@ -353,7 +353,8 @@ pub fn find(
         }
         // multi-word names
         let mut done = false;
-        let first_word = gaz.starts_multiword_name(toks[i].word(text));
+        // a name of several words needs the next word next to this one
+        let first_word = st.joined[i] > 0 && gaz.starts_multiword_name(toks[i].word(text));
         for k in (2..=gaz.max_name_words).rev().filter(|_| first_word) {
             if !st.spaced_run(i, k) {
                 continue;
