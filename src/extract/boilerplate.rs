@@ -110,16 +110,11 @@ pub fn classify(line: &str) -> Line {
         }
     }
     let has = |words: &[memchr::memmem::Finder<'static>]| words.iter().any(|f| f.find(line.as_bytes()).is_some());
-    if line.len() < 120 && has(&r.byline_words) && r.lone_byline.is_match(line)
-    {
+    if line.len() < 120 && has(&r.byline_words) && r.lone_byline.is_match(line) {
         return Line::Boilerplate("byline");
     }
     let sentence = line.trim_end_matches(['.', ' ']).ends_with('다');
-    if line.len() < 300
-        && !sentence
-        && has(&r.copyright_words)
-        && r.copyright.is_match(line)
-    {
+    if line.len() < 300 && !sentence && has(&r.copyright_words) && r.copyright.is_match(line) {
         return Line::Boilerplate("copyright");
     }
     const RELATED: &[&str] = &[

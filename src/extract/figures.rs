@@ -11,7 +11,7 @@
 //! excluded.
 
 use super::dates::{add_months, DateValue, Grain, Ymd, RELATIVE};
-use super::hangul::{is_particle_tail, is_syllable, is_word_char};
+use super::hangul::{is_particle_tail, is_syllable, is_word_char, syllable_len_at};
 use super::numerals::{self, digit_value};
 
 /// Figure labels.
@@ -373,6 +373,16 @@ pub fn scan_paragraph(text: &str, start: usize, end: usize, ctx: &mut DateContex
         if c0 < 0x80 && !c0.is_ascii_digit() {
             prev = c0 as char;
             i += 1;
+            continue;
+        }
+        // the syllables after the first of a word start nothing: step over them
+        if is_word_char(prev) && syllable_len_at(b, i) > 0 {
+            let mut j = i + 3;
+            while j < end && syllable_len_at(b, j) > 0 {
+                j += 3;
+            }
+            prev = p[..j].chars().next_back().unwrap_or(' ');
+            i = j;
             continue;
         }
         let c = p[i..].chars().next().unwrap_or(' ');

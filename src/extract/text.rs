@@ -109,18 +109,10 @@ pub fn tokenize(text: &str, paras: &[Range<usize>], lookup: &dyn Fn(&str) -> u32
 /// starts there. `b` is valid UTF-8.
 #[inline]
 fn word_char_len(b: &[u8], i: usize) -> usize {
-    let x = b[i];
-    if x.is_ascii_alphanumeric() {
+    if b[i].is_ascii_alphanumeric() {
         return 1;
     }
-    // Hangul syllables U+AC00..U+D7A3 are the 3-byte sequences EA B0 80 ..= ED 9E A3
-    if (0xEA..=0xED).contains(&x) && i + 2 < b.len() {
-        let c = (u32::from(x & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
-        if (0xAC00..=0xD7A3).contains(&c) {
-            return 3;
-        }
-    }
-    0
+    super::hangul::syllable_len_at(b, i)
 }
 
 /// The paragraph ranges of a text with one paragraph (for tests and single lines).
