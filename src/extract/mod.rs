@@ -203,6 +203,11 @@ fn already_clean(s: &str) -> bool {
         if x < 0x80 {
             return false;
         }
+        // the other Hangul syllables: EA B0..BF (U+AC00..U+AFFF), ED 80..9D (U+D000..U+D77F)
+        if matches!((x, b.get(i + 1)), (0xEA, Some(0xB0..=0xBF)) | (0xED, Some(0x80..=0x9D))) && i + 3 <= b.len() {
+            i += 3;
+            continue;
+        }
         let Some(c) = s[i..].chars().next() else { return false };
         let ok = matches!(c as u32,
             0xAC00..=0xD7A3          // Hangul syllables
