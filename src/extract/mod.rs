@@ -176,30 +176,23 @@ fn layout(cleaned: &str) -> Layout {
 /// (controls, tabs, CR, zero-width or combining characters, compatibility ideographs) goes
 /// through `clean`.
 fn already_clean(s: &str) -> bool {
-    // the step over a byte that starts a character that is clean whatever follows: printable
-    // ASCII and the line feed (1), EB and EC lead bytes, always Hangul syllables U+B000..U+CFFF
-    // (3); 0 = look at the character
-    const STEP: [u8; 256] = {
-        let mut t = [0u8; 256];
-        let mut x = 0x20;
-        while x < 0x7F {
-            t[x] = 1;
+    // bytes that need a look: ASCII controls (not the line feed) and DEL, and the lead bytes of
+    // every character but the Hangul syllables U+B000..U+CFFF (EB, EC); continuation bytes and
+    // printable ASCII never do. The scan for them has no dependency from one byte to the next.
+    const LOOK: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut x = 0;
+        while x < 256 {
+            t[x] = (x < 0x20 && x != b'\n' as usize) || x == 0x7F || (x >= 0xC0 && x != 0xEB && x != 0xEC);
             x += 1;
         }
-        t[b'\n' as usize] = 1;
-        t[0xEB] = 3;
-        t[0xEC] = 3;
         t
     };
     let b = s.as_bytes();
     let mut i = 0;
-    while i < b.len() {
+    while let Some(k) = b[i..].iter().position(|&x| LOOK[x as usize]) {
+        i += k;
         let x = b[i];
-        let step = STEP[x as usize] as usize;
-        if step != 0 && i + step <= b.len() {
-            i += step;
-            continue;
-        }
         if x < 0x80 {
             return false;
         }
