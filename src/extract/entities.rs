@@ -625,6 +625,11 @@ pub fn find(
         }
     }
     multi.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
+    // the names by their first word, in the order above (the first match wins)
+    let mut multi_by_first: FxMap<&str, Vec<usize>> = FxMap::default();
+    for (m, (words, ..)) in multi.iter().enumerate() {
+        multi_by_first.entry(words[0]).or_default().push(m);
+    }
     let mut firsts = super::hangul::CharSet::default();
     for w in single.keys().copied().chain(multi.iter().filter_map(|m| m.0.first().copied())) {
         if let Some(c) = w.chars().next() {
@@ -640,7 +645,16 @@ pub fn find(
         }
         let mut done = false;
         let (word, stem) = (toks[i].word(text), toks[i].stem(text));
-        for (words, label, canon) in &multi {
+        // names whose first word is the token (several words) or its stem (one word)
+        let by = |w: &str| multi_by_first.get(w).map_or(&[][..], Vec::as_slice);
+        let (on_word, on_stem) = (by(word), if stem == word { &[][..] } else { by(stem) });
+        let (mut a, mut b) = (on_word.iter().peekable(), on_stem.iter().peekable());
+        let in_order = std::iter::from_fn(|| match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) if y < x => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        });
+        for (words, label, canon) in in_order.map(|&m| &multi[m]) {
             let k = words.len();
             if words[0] != if k == 1 { stem } else { word } || !st.spaced_run(i, k) {
                 continue;
