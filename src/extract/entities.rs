@@ -74,6 +74,8 @@ struct Known<'a> {
     surname: &'a str,
     last: &'a str,
     role: &'a str,
+    /// The consonant skeleton of `last` (names without a surname: foreign names).
+    last_skeleton: String,
 }
 
 struct St<'a> {
@@ -187,16 +189,24 @@ impl<'a> St<'a> {
             ""
         };
         self.known.retain(|k| k.name != name);
-        self.known.push(Known { name, surname, last, role });
+        let last_skeleton = if surname.is_empty() { skeleton(last) } else { String::new() };
+        self.known.push(Known { name, surname, last, role, last_skeleton });
     }
 
     /// A known person referred to by `w` before `role`: a surname (`김 대표`), a foreign last
     /// name (`하인츠 회장`), or a spelling variant of one (`캘러한` for `캘러핸`).
     fn reference(&self, w: &str, role: &str) -> Option<&'a str> {
         if syllables(w) <= 2 && w.chars().count() <= 2 {
-            let hits: Vec<&Known> = self.known.iter().rev().filter(|k| k.surname == w).collect();
-            if let Some(k) = hits.iter().find(|k| k.role == role).or(hits.first()) {
-                return Some(k.name);
+            // the latest with the same title, else the latest with that surname
+            let mut latest = None;
+            for k in self.known.iter().rev().filter(|k| k.surname == w) {
+                if k.role == role {
+                    return Some(k.name);
+                }
+                latest.get_or_insert(k.name);
+            }
+            if latest.is_some() {
+                return latest;
             }
         }
         let key = (syllables(w) >= 3).then(|| skeleton(w));
@@ -204,7 +214,7 @@ impl<'a> St<'a> {
             if !k.surname.is_empty() {
                 continue;
             }
-            if k.last == w || key.as_ref().is_some_and(|key| *key == skeleton(k.last)) {
+            if k.last == w || key.as_ref().is_some_and(|key| *key == k.last_skeleton) {
                 return Some(k.name);
             }
         }
