@@ -54,7 +54,7 @@ impl Tok {
 /// Splits the paragraphs of `text` into tokens. `lookup(word)` gives a word's flags (see
 /// [`super::gazetteer::flag`]); a word with a flag in `keep` does not lose its last syllables to
 /// particle stripping (`김정은`, `관계자`). Each token stores its stem's flags.
-pub fn tokenize(text: &str, paras: &[Range<usize>], lookup: &dyn Fn(&str) -> u32, keep: u32) -> Vec<Tok> {
+pub fn tokenize<F: Fn(&str) -> u32 + ?Sized>(text: &str, paras: &[Range<usize>], lookup: &F, keep: u32) -> Vec<Tok> {
     let mut out = Vec::with_capacity(text.len() / 7);
     for (pi, r) in paras.iter().enumerate() {
         let p = &text[r.start..r.end];
