@@ -134,10 +134,26 @@ pub fn sentences(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut depth = 0u32;
     let mut straight_open = false;
-    let mut prev = ' ';
-    let mut it = p.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let next = it.peek().map(|x| x.1);
+    // only quote marks and . ? ! matter: jump from one to the next (their lead bytes: '"', '.',
+    // '?', '!', E2 for “”, E3 for 「」『』); prev and next are the characters around each
+    const LOOK: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'"' as usize] = true;
+        t[b'.' as usize] = true;
+        t[b'?' as usize] = true;
+        t[b'!' as usize] = true;
+        t[0xE2] = true;
+        t[0xE3] = true;
+        t
+    };
+    let b = p.as_bytes();
+    let mut from = 0;
+    while let Some(k) = b[from..].iter().position(|&x| LOOK[x as usize]) {
+        let i = from + k;
+        let Some(c) = p[i..].chars().next() else { break };
+        from = i + c.len_utf8();
+        let prev = if i == 0 { ' ' } else { p[..i].chars().next_back().unwrap_or(' ') };
+        let next = p[from..].chars().next();
         match c {
             '“' | '「' | '『' => depth += 1,
             '”' | '」' | '』' => {
@@ -169,7 +185,6 @@ pub fn sentences(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
             }
             _ => {}
         }
-        prev = c;
     }
     if start < p.len() {
         out.push(r.start + start..r.end);
