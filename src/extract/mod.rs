@@ -403,7 +403,7 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
         id: id.to_string(),
         title: lay.title,
         published: published.map(|d| d.to_string()).unwrap_or_default(),
-        text: lay.text.clone(),
+        text: lay.text,
         annotations: anns,
         extra,
         ..Default::default()
