@@ -176,49 +176,65 @@ fn layout(cleaned: &str) -> Layout {
 /// (controls, tabs, CR, zero-width or combining characters, compatibility ideographs) goes
 /// through `clean`.
 fn already_clean(s: &str) -> bool {
-    // bytes that need a look: ASCII controls (not the line feed) and DEL, and the lead bytes of
-    // every character but the Hangul syllables U+B000..U+CFFF (EB, EC); continuation bytes and
-    // printable ASCII never do. The scan for them has no dependency from one byte to the next.
-    const LOOK: [bool; 256] = {
-        let mut t = [false; 256];
-        let mut x = 0;
-        while x < 256 {
-            t[x] = (x < 0x20 && x != b'\n' as usize) || x == 0x7F || (x >= 0xC0 && x != 0xEB && x != 0xEC);
-            x += 1;
-        }
-        t
-    };
+    // chunks of 64 bytes are tested with branch-free byte predicates first; only a chunk with a
+    // byte that needs a look (a control, a lead byte other than Hangul syllables' EA..ED, or an
+    // EA / ED lead that does not start a syllable) is walked character by character
+    const CHUNK: usize = 64;
     let b = s.as_bytes();
     let mut i = 0;
-    while let Some(k) = b[i..].iter().position(|&x| LOOK[x as usize]) {
-        i += k;
-        let x = b[i];
-        if x < 0x80 {
-            return false;
-        }
-        // the other Hangul syllables: EA B0..BF (U+AC00..U+AFFF), ED 80..9D (U+D000..U+D77F)
-        if matches!((x, b.get(i + 1)), (0xEA, Some(0xB0..=0xBF)) | (0xED, Some(0x80..=0x9D))) && i + 3 <= b.len() {
-            i += 3;
+    while i < b.len() {
+        let end = (i + CHUNK).min(b.len());
+        let look = b[i..end].iter().fold(false, |acc, &x| {
+            acc | (x < 0x20 && x != b'\n') | (x == 0x7F) | (x >= 0xC0 && !(0xEA..=0xED).contains(&x))
+        });
+        let pairs_end = (end + 1).min(b.len());
+        let odd_lead = b[i..pairs_end - 1]
+            .iter()
+            .zip(&b[i + 1..pairs_end])
+            .fold(false, |acc, (&x, &y)| acc | ((x == 0xEA) & (y < 0xB0)) | ((x == 0xED) & (y > 0x9D)));
+        if !(look || odd_lead) {
+            i = end;
             continue;
         }
-        let Some(c) = s[i..].chars().next() else { return false };
-        let ok = matches!(c as u32,
-            0xAC00..=0xD7A3          // Hangul syllables
-            | 0x4E00..=0x9FFF        // CJK ideographs (not the compatibility block)
-            | 0x3001..=0x3003 | 0x3008..=0x3011 | 0x3131..=0x3163 | 0x3165..=0x318E // CJK punctuation, jamo (no filler)
-            | 0x3200..=0x321E | 0x3220..=0x33FF // enclosed CJK, ㎿ ㏊ ㎡
-            | 0x2010..=0x2027 | 0x2030..=0x205E // dashes, quotes, bullets, ‰ (no separators, no invisible)
-            | 0x2100..=0x2125 | 0x2127..=0x2129 | 0x212C..=0x214F // letterlike, without Ω K Å (NFC maps them)
-            | 0x2190..=0x21FF | 0x2460..=0x24FF | 0x2500..=0x27BF // symbols, arrows, ①ⓒ, shapes ▲☞
-            | 0xFF01..=0xFF5E        // full-width forms
-            | 0xA1..=0xAC | 0xAE..=0xBF | 0xD7 | 0xF7 // Latin-1 signs (no soft hyphen)
-        );
-        if !ok {
-            return false;
+        // back to the start of the character, then one character at a time to the chunk end
+        while i > 0 && b[i] & 0xC0 == 0x80 {
+            i -= 1;
         }
-        i += c.len_utf8();
+        while i < end {
+            match clean_char_len(s, i) {
+                Some(n) => i += n,
+                None => return false,
+            }
+        }
     }
     true
+}
+
+/// The byte length of the character at `s[i..]` when [`clean`] leaves it alone whatever its
+/// neighbours (see [`already_clean`]), else `None`.
+fn clean_char_len(s: &str, i: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let x = b[i];
+    if x < 0x80 {
+        return ((0x20..0x7F).contains(&x) || x == b'\n').then_some(1);
+    }
+    // Hangul syllables: EB, EC (U+B000..U+CFFF), EA B0..BF (U+AC00..U+AFFF), ED 80..9D (U+D000..U+D77F)
+    if matches!((x, b.get(i + 1)), (0xEB | 0xEC, _) | (0xEA, Some(0xB0..=0xBF)) | (0xED, Some(0x80..=0x9D))) {
+        return Some(3);
+    }
+    let c = s[i..].chars().next()?;
+    let ok = matches!(c as u32,
+        0xAC00..=0xD7A3          // Hangul syllables
+        | 0x4E00..=0x9FFF        // CJK ideographs (not the compatibility block)
+        | 0x3001..=0x3003 | 0x3008..=0x3011 | 0x3131..=0x3163 | 0x3165..=0x318E // CJK punctuation, jamo (no filler)
+        | 0x3200..=0x321E | 0x3220..=0x33FF // enclosed CJK, ㎿ ㏊ ㎡
+        | 0x2010..=0x2027 | 0x2030..=0x205E // dashes, quotes, bullets, ‰ (no separators, no invisible)
+        | 0x2100..=0x2125 | 0x2127..=0x2129 | 0x212C..=0x214F // letterlike, without Ω K Å (NFC maps them)
+        | 0x2190..=0x21FF | 0x2460..=0x24FF | 0x2500..=0x27BF // symbols, arrows, ①ⓒ, shapes ▲☞
+        | 0xFF01..=0xFF5E        // full-width forms
+        | 0xA1..=0xAC | 0xAE..=0xBF | 0xD7 | 0xF7 // Latin-1 signs (no soft hyphen)
+    );
+    ok.then(|| c.len_utf8())
 }
 
 /// Extracts an annotated article from plain text (a `.txt` file's content).
@@ -555,6 +571,26 @@ mod tests {
             "\u{2028}",
         ] {
             assert!(!already_clean(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_clean_fast_path_sees_every_position_of_a_chunk() {
+        // a character at any offset (across the 64-byte chunks, after 1- and 3-byte characters)
+        for lead in ["", "a", "ab", "가", "가a"] {
+            for n in 0..70 {
+                let prefix: String = lead.to_string() + &"한 ".repeat(n);
+                for good in ['힣', '가', '“', '·', '\n', '깋'] {
+                    let s = format!("{prefix}{good}끝");
+                    assert!(already_clean(&s), "{s:?}");
+                }
+                // characters outside the fast path's list go through clean(): U+A000 (EA 80 80),
+                // U+D7B0 (ED 9E B0), U+D7A4 (ED 9E A4), a tab, a zero-width space, DEL
+                for bad in ['\u{A000}', '\u{D7B0}', '\u{D7A4}', '\t', '\u{200B}', '\u{7F}'] {
+                    let s = format!("{prefix}{bad}끝");
+                    assert!(!already_clean(&s), "{s:?}");
+                }
+            }
         }
     }
 
