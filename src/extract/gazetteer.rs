@@ -19,6 +19,8 @@
 //! (`경기` is also "game").
 
 use std::path::Path;
+
+use super::hangul::{packed_suffix, packed_tail};
 use std::sync::OnceLock;
 
 /// `HashMap` with the Fx hash (short string keys).
@@ -371,7 +373,7 @@ impl Gazetteer {
             return None;
         }
         let list = self.by_last.get(&last)?;
-        let tail = SuffixWord::tail(word);
+        let tail = packed_tail(word);
         list.iter()
             .find(|s| s.flags & mask != 0 && s.word.len() < word.len() && s.ends(word, tail))
             .map(|s| (&word[word.len() - s.word.len()..], s.flags))
@@ -393,7 +395,7 @@ impl Gazetteer {
             return out;
         }
         let Some(list) = self.by_last.get(&last) else { return out };
-        let tail = SuffixWord::tail(word);
+        let tail = packed_tail(word);
         for s in list {
             let (n, f) = (s.word.len(), &s.flags);
             if n >= word.len() || !s.ends(word, tail) {
@@ -451,7 +453,7 @@ impl Gazetteer {
 struct SuffixWord {
     word: String,
     flags: u32,
-    /// The last (up to) 16 bytes, the last byte lowest (see [`SuffixWord::tail`]).
+    /// The last (up to) 16 bytes, the last byte lowest (see [`packed_suffix`]).
     key: u128,
     /// The bits of `key` that count.
     mask: u128,
@@ -459,22 +461,11 @@ struct SuffixWord {
 
 impl SuffixWord {
     fn new(word: &str, flags: u32) -> SuffixWord {
-        let n = word.len().min(16);
-        let mask = if n == 16 { u128::MAX } else { (1u128 << (8 * n)) - 1 };
-        SuffixWord { word: word.to_string(), flags, key: Self::tail(word) & mask, mask }
+        let (key, mask) = packed_suffix(word);
+        SuffixWord { word: word.to_string(), flags, key, mask }
     }
 
-    /// The last 16 bytes of `w` (fewer, zero-padded, when it is shorter), the last byte lowest.
-    #[inline]
-    fn tail(w: &str) -> u128 {
-        let b = w.as_bytes();
-        let n = b.len().min(16);
-        let mut buf = [0u8; 16];
-        buf[16 - n..].copy_from_slice(&b[b.len() - n..]);
-        u128::from_be_bytes(buf)
-    }
-
-    /// True when `w` (with [`SuffixWord::tail`] `tail`) ends with this word.
+    /// True when `w` (with [`packed_tail`] `tail`) ends with this word.
     #[inline]
     fn ends(&self, w: &str, tail: u128) -> bool {
         tail & self.mask == self.key && (self.word.len() <= 16 || w.ends_with(self.word.as_str()))

@@ -204,12 +204,39 @@ fn stem_ok(stem: &str) -> bool {
     false
 }
 
+/// The last 16 bytes of `w` (fewer, zero-padded, when it is shorter) packed with the last byte
+/// lowest: `w` ends with a suffix of at most 16 bytes when `packed_tail(w) & mask == key`, with
+/// `(key, mask)` from [`packed_suffix`].
+#[inline]
+pub fn packed_tail(w: &str) -> u128 {
+    let b = w.as_bytes();
+    let n = b.len().min(16);
+    let mut buf = [0u8; 16];
+    buf[16 - n..].copy_from_slice(&b[b.len() - n..]);
+    u128::from_be_bytes(buf)
+}
+
+/// The `(key, mask)` that tests for the suffix `s` (its last 16 bytes) on a [`packed_tail`].
+pub fn packed_suffix(s: &str) -> (u128, u128) {
+    let n = s.len().min(16);
+    let mask = if n == 16 { u128::MAX } else { (1u128 << (8 * n)) - 1 };
+    (packed_tail(s) & mask, mask)
+}
+
+/// A particle with its [`packed_suffix`] key and mask.
+struct Particle {
+    text: &'static str,
+    after: After,
+    key: u128,
+    mask: u128,
+}
+
 /// The particles grouped by their last character, longest first: `slot[i]` is 0 for a
 /// character no particle ends with, else 1 + the index of its group in `groups` (`i` is the
 /// [`CharSet`] index of the character).
 struct ParticleTable {
     slot: Vec<u8>,
-    groups: Vec<Vec<(&'static str, After)>>,
+    groups: Vec<Vec<Particle>>,
 }
 
 fn by_last() -> &'static ParticleTable {
@@ -222,10 +249,11 @@ fn by_last() -> &'static ParticleTable {
                 t.groups.push(Vec::new());
                 t.slot[i] = t.groups.len() as u8;
             }
-            t.groups[t.slot[i] as usize - 1].push((p, a));
+            let (key, mask) = packed_suffix(p);
+            t.groups[t.slot[i] as usize - 1].push(Particle { text: p, after: a, key, mask });
         }
         for v in &mut t.groups {
-            v.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+            v.sort_by_key(|p| std::cmp::Reverse(p.text.len()));
         }
         t
     })
@@ -240,14 +268,10 @@ pub fn particle_split(word: &str) -> Option<usize> {
     if g == 0 {
         return None;
     }
-    let wb = word.as_bytes();
-    let n = last.len_utf8();
-    for &(p, after) in &t.groups[g as usize - 1] {
-        let pb = p.as_bytes();
-        // the last character is known to agree: compare the bytes before it, from the end
-        if wb.len() <= pb.len()
-            || !wb[wb.len() - pb.len()..wb.len() - n].iter().rev().eq(pb[..pb.len() - n].iter().rev())
-        {
+    let tail = packed_tail(word);
+    for &Particle { text: p, after, key, mask } in &t.groups[g as usize - 1] {
+        // particles are at most 12 bytes: the packed tail decides
+        if word.len() <= p.len() || tail & mask != key {
             continue;
         }
         let stem = &word[..word.len() - p.len()];
