@@ -609,7 +609,9 @@ pub fn find(
     merge(&mut st);
 
     // 8: propagation of names found above
-    let mut single: FxMap<&str, (Label, Option<Cow<str>>)> = FxMap::default();
+    // sized once: no rehashing while the names go in
+    let mut single: FxMap<&str, (Label, Option<Cow<str>>)> =
+        FxMap::with_capacity_and_hasher(st.cands.len(), Default::default());
     let mut multi: Vec<MultiName> = Vec::new();
     // only the first mention of a name of several words matters: the first match wins below
     let mut multi_seen: FxSet<&str> = FxSet::default();
@@ -802,7 +804,7 @@ fn merge(st: &mut St) {
 
 /// The final entities, with canonical names (spacing variants folded onto the first spelling).
 fn finish(st: &St) -> Vec<Entity> {
-    let mut by_key: FxMap<Cow<str>, usize> = FxMap::default();
+    let mut by_key: FxMap<Cow<str>, usize> = FxMap::with_capacity_and_hasher(st.cands.len(), Default::default());
     let mut names: Vec<&str> = Vec::new();
     let mut out: Vec<Entity> = Vec::with_capacity(st.cands.len());
     for c in st.cands.iter().filter(|c| !c.dead && c.src != Src::Fixed && c.start < c.end) {
