@@ -29,6 +29,10 @@ struct Res {
     copyright: Regex,
     dateline: Regex,
     tags: Regex,
+    /// Words a byline line contains (기자, 특파원, 논설위원), searchers built once.
+    byline_words: [memchr::memmem::Finder<'static>; 3],
+    /// Words a copyright line contains (ⓒ, ©, opyright, ...).
+    copyright_words: [memchr::memmem::Finder<'static>; 7],
 }
 
 fn res() -> &'static Res {
@@ -56,6 +60,9 @@ fn res() -> &'static Res {
         .expect("dateline regex"),
         tags: Regex::new(r"^(?:\s*[\[【](?:속보|단독|종합|영상|포토|사진|인터뷰|르포|기획|사설|칼럼|1보|2보|\d보|종합\d?보?|특징주|오늘의 운세|팩트체크|이슈)[\]】]\s*)+")
             .expect("tags regex"),
+        byline_words: ["기자", "특파원", "논설위원"].map(|w| memchr::memmem::Finder::new(w.as_bytes())),
+        copyright_words: ["ⓒ", "©", "opyright", "OPYRIGHT", "저작권", "금지", "reserved"]
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes())),
     })
 }
 
@@ -102,19 +109,12 @@ pub fn classify(line: &str) -> Line {
             return Line::Boilerplate("email");
         }
     }
-    if line.len() < 120
-        && (line.contains("기자") || line.contains("특파원") || line.contains("논설위원"))
-        && r.lone_byline.is_match(line)
-    {
+    let has = |words: &[memchr::memmem::Finder<'static>]| words.iter().any(|f| f.find(line.as_bytes()).is_some());
+    if line.len() < 120 && has(&r.byline_words) && r.lone_byline.is_match(line) {
         return Line::Boilerplate("byline");
     }
     let sentence = line.trim_end_matches(['.', ' ']).ends_with('다');
-    if line.len() < 300
-        && !sentence
-        && (line.contains(['ⓒ', '©'])
-            || ["opyright", "OPYRIGHT", "저작권", "금지", "reserved"].iter().any(|w| line.contains(w)))
-        && r.copyright.is_match(line)
-    {
+    if line.len() < 300 && !sentence && has(&r.copyright_words) && r.copyright.is_match(line) {
         return Line::Boilerplate("copyright");
     }
     const RELATED: &[&str] = &[

@@ -16,6 +16,24 @@ pub struct Ymd {
 
 impl fmt::Display for Ymd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if (0..=9999).contains(&self.year) && self.month <= 99 && self.day <= 99 {
+            // the common case without the formatting machinery (once per extracted article)
+            let (y, m, d) = (self.year as u32, self.month, self.day);
+            let digit = |v: u32| b'0' + (v % 10) as u8;
+            let b = [
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(d / 10),
+                digit(d),
+            ];
+            return f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?);
+        }
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }

@@ -20,7 +20,7 @@
 
 use std::borrow::Cow;
 
-use super::gazetteer::{flag, FxMap, Gazetteer, Label, SuffixLengths};
+use super::gazetteer::{flag, FxMap, FxSet, Gazetteer, Label, SuffixLengths};
 use super::hangul::{is_syllable, skeleton, syllables};
 use super::text::Tok;
 
@@ -74,6 +74,8 @@ struct Known<'a> {
     surname: &'a str,
     last: &'a str,
     role: &'a str,
+    /// The consonant skeleton of `last` (names without a surname: foreign names).
+    last_skeleton: String,
 }
 
 struct St<'a> {
@@ -89,6 +91,9 @@ struct St<'a> {
     flags: Vec<u32>,
     /// Suffixes of each token's stem.
     sufs: Vec<SuffixLengths>,
+    /// For each token, how many tokens from it on are bare and [adjacent](St::adjacent) to the
+    /// next one: the words `i..=i + joined[i]` may form one name of several words.
+    joined: Vec<u32>,
 }
 
 impl<'a> St<'a> {
@@ -128,8 +133,12 @@ impl<'a> St<'a> {
 
     /// Tokens `i` and `i + 1` stand next to each other with one space, in one paragraph.
     fn adjacent(&self, i: usize) -> bool {
-        let (a, b) = (&self.toks[i], self.toks.get(i + 1));
-        b.is_some_and(|b| b.para == a.para && b.start == a.end + 1 && self.text.as_bytes()[a.end] == b' ')
+        adjacent(self.text, self.toks, i)
+    }
+
+    /// True when tokens `i..i + k` are one run of words, each bare and adjacent to the next.
+    fn spaced_run(&self, i: usize, k: usize) -> bool {
+        i + k <= self.toks.len() && self.joined[i] as usize + 1 >= k
     }
 
     fn label_of(&self, i: usize) -> Option<Label> {
@@ -180,16 +189,24 @@ impl<'a> St<'a> {
             ""
         };
         self.known.retain(|k| k.name != name);
-        self.known.push(Known { name, surname, last, role });
+        let last_skeleton = if surname.is_empty() { skeleton(last) } else { String::new() };
+        self.known.push(Known { name, surname, last, role, last_skeleton });
     }
 
     /// A known person referred to by `w` before `role`: a surname (`김 대표`), a foreign last
     /// name (`하인츠 회장`), or a spelling variant of one (`캘러한` for `캘러핸`).
     fn reference(&self, w: &str, role: &str) -> Option<&'a str> {
         if syllables(w) <= 2 && w.chars().count() <= 2 {
-            let hits: Vec<&Known> = self.known.iter().rev().filter(|k| k.surname == w).collect();
-            if let Some(k) = hits.iter().find(|k| k.role == role).or(hits.first()) {
-                return Some(k.name);
+            // the latest with the same title, else the latest with that surname
+            let mut latest = None;
+            for k in self.known.iter().rev().filter(|k| k.surname == w) {
+                if k.role == role {
+                    return Some(k.name);
+                }
+                latest.get_or_insert(k.name);
+            }
+            if latest.is_some() {
+                return latest;
             }
         }
         let key = (syllables(w) >= 3).then(|| skeleton(w));
@@ -197,12 +214,18 @@ impl<'a> St<'a> {
             if !k.surname.is_empty() {
                 continue;
             }
-            if k.last == w || key.as_ref().is_some_and(|key| *key == skeleton(k.last)) {
+            if k.last == w || key.as_ref().is_some_and(|key| *key == k.last_skeleton) {
                 return Some(k.name);
             }
         }
         None
     }
+}
+
+/// Tokens `i` and `i + 1` stand next to each other with one space, in one paragraph.
+fn adjacent(text: &str, toks: &[Tok], i: usize) -> bool {
+    let (a, b) = (&toks[i], toks.get(i + 1));
+    b.is_some_and(|b| b.para == a.para && b.start == a.end + 1 && text.as_bytes()[a.end] == b' ')
 }
 
 /// A title glued to the word before it.
@@ -290,6 +313,12 @@ pub fn find(
             }
         })
         .collect();
+    let mut joined = vec![0u32; n];
+    for i in (0..n.saturating_sub(1)).rev() {
+        if toks[i].bare() && adjacent(text, toks, i) {
+            joined[i] = joined[i + 1] + 1;
+        }
+    }
     let mut st = St {
         text,
         toks,
@@ -300,6 +329,7 @@ pub fn find(
         known: Vec::new(),
         flags,
         sufs,
+        joined,
     };
     // tokens inside quote-decided spans or figures, or starting with a digit, are no names
     {
@@ -321,6 +351,8 @@ pub fn find(
 
     // 1-3: gazetteer, mixed names, glued places, suffixes
     let mut role_prefix: Vec<Option<(&str, Option<Glued>)>> = vec![None; n];
+    // split_by_evidence scans the whole text: once per word
+    let mut split_memo: FxMap<&str, bool> = FxMap::default();
     for i in 0..n {
         if st.blocked[i] {
             continue;
@@ -331,9 +363,10 @@ pub fn find(
         }
         // multi-word names
         let mut done = false;
-        let first_word = gaz.starts_multiword_name(toks[i].word(text));
+        // a name of several words needs the next word next to this one
+        let first_word = st.joined[i] > 0 && gaz.starts_multiword_name(toks[i].word(text));
         for k in (2..=gaz.max_name_words).rev().filter(|_| first_word) {
-            if i + k > n || !(i..i + k - 1).all(|j| st.adjacent(j) && toks[j].bare()) {
+            if !st.spaced_run(i, k) {
                 continue;
             }
             let key = &text[toks[i].start..toks[i + k - 1].stem_end];
@@ -351,7 +384,8 @@ pub fn find(
         let stem = st.stem(i);
         let f = st.flags[i];
         if let Some(e) = if f & flag::NAME != 0 { gaz.name(stem) } else { None } {
-            if split_by_evidence(&st, stem) {
+            let split = *split_memo.entry(stem).or_insert_with(|| split_by_evidence(&st, stem));
+            if split {
                 continue;
             }
             let src = if e.context { Src::GazContext } else { Src::Gaz };
@@ -575,14 +609,20 @@ pub fn find(
     merge(&mut st);
 
     // 8: propagation of names found above
-    let mut single: FxMap<&str, (Label, Option<Cow<str>>)> = FxMap::default();
+    // sized once: no rehashing while the names go in
+    let mut single: FxMap<&str, (Label, Option<Cow<str>>)> =
+        FxMap::with_capacity_and_hasher(st.cands.len(), Default::default());
     let mut multi: Vec<MultiName> = Vec::new();
+    // only the first mention of a name of several words matters: the first match wins below
+    let mut multi_seen: FxSet<&str> = FxSet::default();
     for c in st.cands.iter().filter(|c| !c.dead) {
         let name = &text[c.start..c.end];
         if c.first == c.last {
             single.entry(name).or_insert_with(|| (c.label, c.canonical.clone()));
         } else {
-            multi.push((name.split(' ').collect(), c.label, c.canonical.clone()));
+            if multi_seen.insert(name) {
+                multi.push((name.split(' ').collect(), c.label, c.canonical.clone()));
+            }
             if c.label == Label::Loc {
                 // components of a merged place are places too (전남 신안 → 신안)
                 for w in name.split(' ') {
@@ -592,9 +632,16 @@ pub fn find(
         }
     }
     for p in &product_names {
-        multi.push((p.split(' ').collect(), Label::Product, None));
+        if multi_seen.insert(*p) {
+            multi.push((p.split(' ').collect(), Label::Product, None));
+        }
     }
     multi.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
+    // the names by their first word, in the order above (the first match wins)
+    let mut multi_by_first: FxMap<&str, Vec<usize>> = FxMap::default();
+    for (m, (words, ..)) in multi.iter().enumerate() {
+        multi_by_first.entry(words[0]).or_default().push(m);
+    }
     let mut firsts = super::hangul::CharSet::default();
     for w in single.keys().copied().chain(multi.iter().filter_map(|m| m.0.first().copied())) {
         if let Some(c) = w.chars().next() {
@@ -609,9 +656,19 @@ pub fn find(
             continue;
         }
         let mut done = false;
-        for (words, label, canon) in &multi {
+        let (word, stem) = (toks[i].word(text), toks[i].stem(text));
+        // names whose first word is the token (several words) or its stem (one word)
+        let by = |w: &str| multi_by_first.get(w).map_or(&[][..], Vec::as_slice);
+        let (on_word, on_stem) = (by(word), if stem == word { &[][..] } else { by(stem) });
+        let (mut a, mut b) = (on_word.iter().peekable(), on_stem.iter().peekable());
+        let in_order = std::iter::from_fn(|| match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) if y < x => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        });
+        for (words, label, canon) in in_order.map(|&m| &multi[m]) {
             let k = words.len();
-            if i + k > n || (k > 1 && !(i..i + k - 1).all(|j| st.adjacent(j) && toks[j].bare())) {
+            if words[0] != if k == 1 { stem } else { word } || !st.spaced_run(i, k) {
                 continue;
             }
             let ok = (0..k).all(|m| {
@@ -747,7 +804,7 @@ fn merge(st: &mut St) {
 
 /// The final entities, with canonical names (spacing variants folded onto the first spelling).
 fn finish(st: &St) -> Vec<Entity> {
-    let mut by_key: FxMap<Cow<str>, usize> = FxMap::default();
+    let mut by_key: FxMap<Cow<str>, usize> = FxMap::with_capacity_and_hasher(st.cands.len(), Default::default());
     let mut names: Vec<&str> = Vec::new();
     let mut out: Vec<Entity> = Vec::with_capacity(st.cands.len());
     for c in st.cands.iter().filter(|c| !c.dead && c.src != Src::Fixed && c.start < c.end) {

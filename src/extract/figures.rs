@@ -11,7 +11,7 @@
 //! excluded.
 
 use super::dates::{add_months, DateValue, Grain, Ymd, RELATIVE};
-use super::hangul::{is_particle_tail, is_syllable, is_word_char};
+use super::hangul::{is_particle_tail, is_syllable, is_word_char, syllable_len_at};
 use super::numerals::{self, digit_value};
 
 /// Figure labels.
@@ -373,6 +373,16 @@ pub fn scan_paragraph(text: &str, start: usize, end: usize, ctx: &mut DateContex
         if c0 < 0x80 && !c0.is_ascii_digit() {
             prev = c0 as char;
             i += 1;
+            continue;
+        }
+        // the syllables after the first of a word start nothing: step over them
+        if is_word_char(prev) && syllable_len_at(b, i) > 0 {
+            let mut j = i + 3;
+            while j < end && syllable_len_at(b, j) > 0 {
+                j += 3;
+            }
+            prev = p[..j].chars().next_back().unwrap_or(' ');
+            i = j;
             continue;
         }
         let c = p[i..].chars().next().unwrap_or(' ');
@@ -821,50 +831,26 @@ fn day_date(d: u32, month: Option<(i32, u32)>, relative: Option<&str>, ctx: &Dat
     Ymd::new(y, m, d)
 }
 
+/// The first syllables of the words [`figure_at_word`] looks at (relative dates, native and
+/// indefinite numerals, 절반, ...): a bit test rejects every other word.
+fn word_figure_firsts() -> &'static super::hangul::CharSet {
+    static T: std::sync::OnceLock<super::hangul::CharSet> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let mut set = super::hangul::CharSet::default();
+        for c in "올금내명작지재전이다오당어수몇한두세네여일아열스석넉하사나닷엿보영초시상절".chars()
+        {
+            set.insert(c);
+        }
+        set
+    })
+}
+
 /// A figure that starts with a Hangul word at `i`.
 fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -> Option<Figure> {
     let rest = &p[i..];
     let c = rest.chars().next()?;
     // cheap first-syllable filter
-    if !matches!(
-        c,
-        '올' | '금'
-            | '내'
-            | '명'
-            | '작'
-            | '지'
-            | '재'
-            | '전'
-            | '이'
-            | '다'
-            | '오'
-            | '당'
-            | '어'
-            | '수'
-            | '몇'
-            | '한'
-            | '두'
-            | '세'
-            | '네'
-            | '여'
-            | '일'
-            | '아'
-            | '열'
-            | '스'
-            | '석'
-            | '넉'
-            | '하'
-            | '사'
-            | '나'
-            | '닷'
-            | '엿'
-            | '보'
-            | '영'
-            | '초'
-            | '시'
-            | '상'
-            | '절'
-    ) {
+    if !word_figure_firsts().contains(c) {
         return None;
     }
     // relative dates

@@ -14,6 +14,20 @@ pub fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || is_syllable(c)
 }
 
+/// The byte length of the Hangul syllable (U+AC00..U+D7A3, the 3-byte sequences EA B0 80 ..=
+/// ED 9E A3) at `b[i]`, or 0 when none starts there. `b` is valid UTF-8.
+#[inline]
+pub fn syllable_len_at(b: &[u8], i: usize) -> usize {
+    let x = b[i];
+    if (0xEA..=0xED).contains(&x) && i + 2 < b.len() {
+        let c = (u32::from(x & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+        if (0xAC00..=0xD7A3).contains(&c) {
+            return 3;
+        }
+    }
+    0
+}
+
 /// The final consonant index of a syllable (0 = none, 8 = ㄹ), or `None` for other characters.
 #[inline]
 pub fn final_index(c: char) -> Option<u32> {
@@ -45,7 +59,7 @@ impl Default for CharSet {
 
 impl CharSet {
     #[inline]
-    fn index(c: char) -> Option<usize> {
+    pub(crate) fn index(c: char) -> Option<usize> {
         let u = c as u32;
         if u < 128 {
             Some(u as usize)
@@ -182,29 +196,66 @@ fn stem_ok(stem: &str) -> bool {
         }
         if is_syllable(c) {
             syl += 1;
+            if syl >= 2 {
+                return true;
+            }
         }
     }
-    syl >= 2
+    false
 }
 
-/// The particles grouped by their last character, longest first, with the set of last characters.
-type ParticleTable = (CharSet, super::gazetteer::FxMap<char, Vec<(&'static str, After)>>);
+/// The last 16 bytes of `w` (fewer, zero-padded, when it is shorter) packed with the last byte
+/// lowest: `w` ends with a suffix of at most 16 bytes when `packed_tail(w) & mask == key`, with
+/// `(key, mask)` from [`packed_suffix`].
+#[inline]
+pub fn packed_tail(w: &str) -> u128 {
+    let b = w.as_bytes();
+    let n = b.len().min(16);
+    let mut buf = [0u8; 16];
+    buf[16 - n..].copy_from_slice(&b[b.len() - n..]);
+    u128::from_be_bytes(buf)
+}
+
+/// The `(key, mask)` that tests for the suffix `s` (its last 16 bytes) on a [`packed_tail`].
+pub fn packed_suffix(s: &str) -> (u128, u128) {
+    let n = s.len().min(16);
+    let mask = if n == 16 { u128::MAX } else { (1u128 << (8 * n)) - 1 };
+    (packed_tail(s) & mask, mask)
+}
+
+/// A particle with its [`packed_suffix`] key and mask.
+struct Particle {
+    text: &'static str,
+    after: After,
+    key: u128,
+    mask: u128,
+}
+
+/// The particles grouped by their last character, longest first: `slot[i]` is 0 for a
+/// character no particle ends with, else 1 + the index of its group in `groups` (`i` is the
+/// [`CharSet`] index of the character).
+struct ParticleTable {
+    slot: Vec<u8>,
+    groups: Vec<Vec<Particle>>,
+}
 
 fn by_last() -> &'static ParticleTable {
     static T: std::sync::OnceLock<ParticleTable> = std::sync::OnceLock::new();
     T.get_or_init(|| {
-        let mut set = CharSet::default();
-        let mut m: super::gazetteer::FxMap<char, Vec<(&'static str, After)>> = Default::default();
+        let mut t = ParticleTable { slot: vec![0; CHARSET_WORDS * 64], groups: Vec::new() };
         for &(p, a) in PARTICLES {
-            if let Some(c) = p.chars().next_back() {
-                set.insert(c);
-                m.entry(c).or_default().push((p, a));
+            let Some(i) = p.chars().next_back().and_then(CharSet::index) else { continue };
+            if t.slot[i] == 0 {
+                t.groups.push(Vec::new());
+                t.slot[i] = t.groups.len() as u8;
             }
+            let (key, mask) = packed_suffix(p);
+            t.groups[t.slot[i] as usize - 1].push(Particle { text: p, after: a, key, mask });
         }
-        for v in m.values_mut() {
-            v.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        for v in &mut t.groups {
+            v.sort_by_key(|p| std::cmp::Reverse(p.text.len()));
         }
-        (set, m)
+        t
     })
 }
 
@@ -212,18 +263,21 @@ fn by_last() -> &'static ParticleTable {
 /// in bytes of the stem, or `None`.
 pub fn particle_split(word: &str) -> Option<usize> {
     let last = word.chars().next_back()?;
-    let (set, table) = by_last();
-    if !set.contains(last) {
+    let t = by_last();
+    let g = t.slot[CharSet::index(last)?];
+    if g == 0 {
         return None;
     }
-    let list = table.get(&last)?;
-    for &(p, after) in list {
-        if word.len() > p.len() && word.ends_with(p) {
-            let stem = &word[..word.len() - p.len()];
-            let Some(prev) = stem.chars().next_back() else { continue };
-            if agrees(after, p, prev) && stem_ok(stem) {
-                return Some(stem.len());
-            }
+    let tail = packed_tail(word);
+    for &Particle { text: p, after, key, mask } in &t.groups[g as usize - 1] {
+        // particles are at most 12 bytes: the packed tail decides
+        if word.len() <= p.len() || tail & mask != key {
+            continue;
+        }
+        let stem = &word[..word.len() - p.len()];
+        let Some(prev) = stem.chars().next_back() else { continue };
+        if agrees(after, p, prev) && stem_ok(stem) {
+            return Some(stem.len());
         }
     }
     None
@@ -251,7 +305,7 @@ const INNER: &[&str] = &[
 /// The length in bytes of `word` without its particles, and the flags `lookup` gives the stem:
 /// up to two layers, the inner one only a case particle (`한빛전자로부터는` → `한빛전자`); a word
 /// whose flags intersect `keep` stays whole (`관계자`, `김정은`).
-pub fn stem_split(word: &str, lookup: &dyn Fn(&str) -> u32, keep: u32) -> (usize, u32) {
+pub fn stem_split<F: Fn(&str) -> u32 + ?Sized>(word: &str, lookup: &F, keep: u32) -> (usize, u32) {
     let Some(n) = particle_split(word) else { return (word.len(), lookup(word)) };
     let fw = lookup(word);
     if fw & keep != 0 {
@@ -287,11 +341,10 @@ pub fn is_particle_tail(rest: &str) -> bool {
     if rest.is_empty() {
         return true;
     }
-    // a tail is a particle sequence when some prefix is a particle and the remainder a tail
-    PARTICLES.iter().any(|&(p, _)| rest == p)
-        || PARTICLES.iter().any(|&(p, _)| {
-            rest.len() > p.len() && rest.starts_with(p) && PARTICLES.iter().any(|&(q, _)| &rest[p.len()..] == q)
-        })
+    // one particle, or a particle followed by another one
+    static SET: std::sync::OnceLock<super::gazetteer::FxSet<&'static str>> = std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| PARTICLES.iter().map(|&(p, _)| p).collect());
+    set.contains(rest) || rest.char_indices().skip(1).any(|(k, _)| set.contains(&rest[..k]) && set.contains(&rest[k..]))
 }
 
 /// The consonant skeleton of a Hangul word (simplified Kodex): initials and finals, vowels and

@@ -99,9 +99,12 @@ struct Layout {
 
 fn normalize_line(line: &str) -> std::borrow::Cow<'_, str> {
     let b = line.as_bytes();
-    let plain = memchr::memchr2(b'\t', 0xC2, b).is_none()
-        && memchr::memmem::find(b, b"  ").is_none()
-        && memchr::memmem::find(b, "\u{3000}".as_bytes()).is_none();
+    // no tab, no NBSP (C2 A0), no two spaces in a row, no ideographic space (searchers built once)
+    static FINDERS: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 2]> = std::sync::OnceLock::new();
+    let [two_spaces, ideographic] = FINDERS
+        .get_or_init(|| [memchr::memmem::Finder::new(b"  "), memchr::memmem::Finder::new("\u{3000}".as_bytes())]);
+    let plain =
+        memchr::memchr2(b'\t', 0xC2, b).is_none() && two_spaces.find(b).is_none() && ideographic.find(b).is_none();
     if plain {
         return std::borrow::Cow::Borrowed(line.trim_matches(' '));
     }
@@ -173,40 +176,65 @@ fn layout(cleaned: &str) -> Layout {
 /// (controls, tabs, CR, zero-width or combining characters, compatibility ideographs) goes
 /// through `clean`.
 fn already_clean(s: &str) -> bool {
+    // chunks of 64 bytes are tested with branch-free byte predicates first; only a chunk with a
+    // byte that needs a look (a control, a lead byte other than Hangul syllables' EA..ED, or an
+    // EA / ED lead that does not start a syllable) is walked character by character
+    const CHUNK: usize = 64;
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let x = b[i];
-        if x < 0x80 {
-            if !(0x20..0x7F).contains(&x) && x != b'\n' {
-                return false;
+        let end = (i + CHUNK).min(b.len());
+        let look = b[i..end].iter().fold(false, |acc, &x| {
+            acc | (x < 0x20 && x != b'\n') | (x == 0x7F) | (x >= 0xC0 && !(0xEA..=0xED).contains(&x))
+        });
+        let pairs_end = (end + 1).min(b.len());
+        let odd_lead = b[i..pairs_end - 1]
+            .iter()
+            .zip(&b[i + 1..pairs_end])
+            .fold(false, |acc, (&x, &y)| acc | ((x == 0xEA) & (y < 0xB0)) | ((x == 0xED) & (y > 0x9D)));
+        if !(look || odd_lead) {
+            i = end;
+            continue;
+        }
+        // back to the start of the character, then one character at a time to the chunk end
+        while i > 0 && b[i] & 0xC0 == 0x80 {
+            i -= 1;
+        }
+        while i < end {
+            match clean_char_len(s, i) {
+                Some(n) => i += n,
+                None => return false,
             }
-            i += 1;
-            continue;
         }
-        // EB and EC lead bytes are always Hangul syllables (U+B000..U+CFFF)
-        if (x == 0xEB || x == 0xEC) && b.len() >= i + 3 {
-            i += 3;
-            continue;
-        }
-        let Some(c) = s[i..].chars().next() else { return false };
-        let ok = matches!(c as u32,
-            0xAC00..=0xD7A3          // Hangul syllables
-            | 0x4E00..=0x9FFF        // CJK ideographs (not the compatibility block)
-            | 0x3001..=0x3003 | 0x3008..=0x3011 | 0x3131..=0x3163 | 0x3165..=0x318E // CJK punctuation, jamo (no filler)
-            | 0x3200..=0x321E | 0x3220..=0x33FF // enclosed CJK, ㎿ ㏊ ㎡
-            | 0x2010..=0x2027 | 0x2030..=0x205E // dashes, quotes, bullets, ‰ (no separators, no invisible)
-            | 0x2100..=0x2125 | 0x2127..=0x2129 | 0x212C..=0x214F // letterlike, without Ω K Å (NFC maps them)
-            | 0x2190..=0x21FF | 0x2460..=0x24FF | 0x2500..=0x27BF // symbols, arrows, ①ⓒ, shapes ▲☞
-            | 0xFF01..=0xFF5E        // full-width forms
-            | 0xA1..=0xAC | 0xAE..=0xBF | 0xD7 | 0xF7 // Latin-1 signs (no soft hyphen)
-        );
-        if !ok {
-            return false;
-        }
-        i += c.len_utf8();
     }
     true
+}
+
+/// The byte length of the character at `s[i..]` when [`clean`] leaves it alone whatever its
+/// neighbours (see [`already_clean`]), else `None`.
+fn clean_char_len(s: &str, i: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let x = b[i];
+    if x < 0x80 {
+        return ((0x20..0x7F).contains(&x) || x == b'\n').then_some(1);
+    }
+    // Hangul syllables: EB, EC (U+B000..U+CFFF), EA B0..BF (U+AC00..U+AFFF), ED 80..9D (U+D000..U+D77F)
+    if matches!((x, b.get(i + 1)), (0xEB | 0xEC, _) | (0xEA, Some(0xB0..=0xBF)) | (0xED, Some(0x80..=0x9D))) {
+        return Some(3);
+    }
+    let c = s[i..].chars().next()?;
+    let ok = matches!(c as u32,
+        0xAC00..=0xD7A3          // Hangul syllables
+        | 0x4E00..=0x9FFF        // CJK ideographs (not the compatibility block)
+        | 0x3001..=0x3003 | 0x3008..=0x3011 | 0x3131..=0x3163 | 0x3165..=0x318E // CJK punctuation, jamo (no filler)
+        | 0x3200..=0x321E | 0x3220..=0x33FF // enclosed CJK, ㎿ ㏊ ㎡
+        | 0x2010..=0x2027 | 0x2030..=0x205E // dashes, quotes, bullets, ‰ (no separators, no invisible)
+        | 0x2100..=0x2125 | 0x2127..=0x2129 | 0x212C..=0x214F // letterlike, without Ω K Å (NFC maps them)
+        | 0x2190..=0x21FF | 0x2460..=0x24FF | 0x2500..=0x27BF // symbols, arrows, ①ⓒ, shapes ▲☞
+        | 0xFF01..=0xFF5E        // full-width forms
+        | 0xA1..=0xAC | 0xAE..=0xBF | 0xD7 | 0xF7 // Latin-1 signs (no soft hyphen)
+    );
+    ok.then(|| c.len_utf8())
 }
 
 /// Extracts an annotated article from plain text (a `.txt` file's content).
@@ -246,25 +274,37 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     let fig_ranges: Vec<Range<usize>> = figs.iter().map(|f| f.start..f.end).collect();
     let ents = entities::find(text, &toks, gaz, &fixed, &fig_ranges);
     // numbers inside product names are no figures (가온 3, 이오 7)
-    let products: Vec<Range<usize>> = fixed
+    let mut products: Vec<Range<usize>> = fixed
         .iter()
         .filter(|(_, l)| *l == "PRODUCT")
         .map(|(r, _)| r.clone())
         .chain(ents.iter().filter(|e| e.label == "PRODUCT").map(|e| e.start..e.end))
         .collect();
     if !products.is_empty() {
-        figs.retain(|f| !products.iter().any(|r| r.start < f.end && f.start < r.end));
+        // sorted by start, with the furthest end so far: one binary search per figure
+        products.sort_by_key(|r| r.start);
+        let mut reach = Vec::with_capacity(products.len());
+        let mut far = 0;
+        for r in &products {
+            far = far.max(r.end);
+            reach.push(far);
+        }
+        figs.retain(|f| {
+            let before = products.partition_point(|r| r.start < f.end);
+            !(before > 0 && reach[before - 1] > f.start)
+        });
     }
     let ctx = quotes::Ctx { text, paras, captions: &is_caption, toks: &toks, entities: &ents, figures: &figs, gaz };
-    let atts = quotes::attribute(&ctx, &marks);
+    let mut atts = quotes::attribute(&ctx, &marks);
 
-    // annotations
-    let mut anns: Vec<Annotation> = Vec::new();
-    let new = |id: String, kind: Kind, label: &str, r: Range<usize>| {
-        let mut a = Annotation::new(id, kind, label, r.start, r.end);
-        a.layer = LAYER.to_string();
-        a
-    };
+    // annotations: ids first, then built once in reading order (what validate sorts by), so that
+    // no annotation is moved around by a sort or a growing vector
+    enum Src {
+        Entity(usize),
+        Quote(usize),
+        Figure(usize),
+        Caption(usize),
+    }
     // entities (with quote-decided terms and products), numbered in reading order
     let n_ents = ents.len();
     let mut all_ents: Vec<(Range<usize>, &'static str, String, Option<usize>)> =
@@ -285,57 +325,80 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     };
     all_ents.extend(ents.into_iter().enumerate().map(|(i, e)| (e.start..e.end, e.label, e.canonical, Some(i))));
     all_ents.sort_by_key(|(r, ..)| (r.start, std::cmp::Reverse(r.end)));
+    let mut items: Vec<(Range<usize>, String, Src)> =
+        Vec::with_capacity(all_ents.len() + marks.len() + figs.len() + captions.len());
     let mut ent_id: Vec<Option<String>> = vec![None; n_ents];
-    for (n, (r, label, canonical, src)) in all_ents.into_iter().enumerate() {
+    for (n, (r, _, _, src)) in all_ents.iter().enumerate() {
         let id = ann_id('e', n + 1);
         if let Some(i) = src.filter(|&i| speakers_need[i]) {
             ent_id[i] = Some(id.clone());
         }
-        let mut a = new(id, Kind::Entity, label, r);
-        a.canonical = Some(canonical);
-        anns.push(a);
+        items.push((r.clone(), id, Src::Entity(n)));
     }
     let mut qn = 0;
-    for (q, att) in marks.iter().zip(atts) {
+    for (i, q) in marks.iter().enumerate() {
         if q.kind != quotes::QKind::Quote || is_caption[q.para] {
             continue;
         }
         qn += 1;
-        let mut a = new(ann_id('q', qn), Kind::Quote, "QUOTE", q.inner.clone());
-        a.speaker = att.entity.and_then(|e| ent_id[e].clone());
-        a.speaker_text = att.text;
-        if att.carried {
-            a.extra.insert("carried".into(), Value::Bool(true));
-        }
-        anns.push(a);
+        items.push((q.inner.clone(), ann_id('q', qn), Src::Quote(i)));
     }
     for (n, f) in figs.iter().enumerate() {
-        let mut a = new(ann_id('f', n + 1), Kind::Figure, f.label, f.start..f.end);
-        a.value = f.value;
-        a.unit = f.unit.filter(|u| !u.is_empty()).map(str::to_string);
-        a.approx = Some(f.approx);
-        a.bound = f.bound.map(str::to_string);
-        if let Some(d) = &f.date {
-            a.extra.insert("date".into(), Value::String(d.clone()));
-        }
-        if let Some((lo, hi)) = f.range {
-            a.extra.insert("range".into(), json!([ingest::number(lo), ingest::number(hi)]));
-        }
-        anns.push(a);
+        items.push((f.start..f.end, ann_id('f', n + 1), Src::Figure(n)));
     }
     let mut cn = 0;
     for (i, c) in captions.iter().enumerate() {
-        if let Some(c) = c {
+        if c.is_some() {
             cn += 1;
-            let mut a = new(ann_id('c', cn), Kind::Caption, "CAPTION", paras[i].clone());
-            if let Some(cr) = &c.credit {
-                a.extra.insert("credit".into(), Value::String(cr.clone()));
-            }
-            if let Some(p) = &c.position {
-                a.extra.insert("position_marker".into(), Value::String(p.clone()));
-            }
-            anns.push(a);
+            items.push((paras[i].clone(), ann_id('c', cn), Src::Caption(i)));
         }
+    }
+    items.sort_unstable_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)).then_with(|| a.1.cmp(&b.1)));
+    let mut anns: Vec<Annotation> = Vec::with_capacity(items.len());
+    for (r, id, src) in items {
+        let (kind, label) = match src {
+            Src::Entity(n) => (Kind::Entity, all_ents[n].1),
+            Src::Quote(_) => (Kind::Quote, "QUOTE"),
+            Src::Figure(n) => (Kind::Figure, figs[n].label),
+            Src::Caption(_) => (Kind::Caption, "CAPTION"),
+        };
+        let mut a = Annotation::new(id, kind, label, r.start, r.end);
+        a.layer = LAYER.to_string();
+        match src {
+            Src::Entity(n) => a.canonical = Some(std::mem::take(&mut all_ents[n].2)),
+            Src::Quote(i) => {
+                let att = &mut atts[i];
+                a.speaker = att.entity.and_then(|e| ent_id[e].clone());
+                a.speaker_text = att.text.take();
+                if att.carried {
+                    a.extra.insert("carried".into(), Value::Bool(true));
+                }
+            }
+            Src::Figure(n) => {
+                let f = &figs[n];
+                a.value = f.value;
+                a.unit = f.unit.filter(|u| !u.is_empty()).map(str::to_string);
+                a.approx = Some(f.approx);
+                a.bound = f.bound.map(str::to_string);
+                if let Some(d) = &f.date {
+                    a.extra.insert("date".into(), Value::String(d.clone()));
+                }
+                if let Some((lo, hi)) = f.range {
+                    a.extra.insert("range".into(), json!([ingest::number(lo), ingest::number(hi)]));
+                }
+            }
+            Src::Caption(i) => {
+                if let Some(c) = &captions[i] {
+                    if let Some(cr) = &c.credit {
+                        a.extra.insert("credit".into(), Value::String(cr.clone()));
+                    }
+                    if let Some(p) = &c.position {
+                        a.extra.insert("position_marker".into(), Value::String(p.clone()));
+                    }
+                }
+            }
+        }
+        anns.push(a);
     }
 
     let mut extra = Map::new();
@@ -356,7 +419,7 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
         id: id.to_string(),
         title: lay.title,
         published: published.map(|d| d.to_string()).unwrap_or_default(),
-        text: lay.text.clone(),
+        text: lay.text,
         annotations: anns,
         extra,
         ..Default::default()
@@ -508,6 +571,26 @@ mod tests {
             "\u{2028}",
         ] {
             assert!(!already_clean(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_clean_fast_path_sees_every_position_of_a_chunk() {
+        // a character at any offset (across the 64-byte chunks, after 1- and 3-byte characters)
+        for lead in ["", "a", "ab", "가", "가a"] {
+            for n in 0..70 {
+                let prefix: String = lead.to_string() + &"한 ".repeat(n);
+                for good in ['힣', '가', '“', '·', '\n', '깋'] {
+                    let s = format!("{prefix}{good}끝");
+                    assert!(already_clean(&s), "{s:?}");
+                }
+                // characters outside the fast path's list go through clean(): U+A000 (EA 80 80),
+                // U+D7B0 (ED 9E B0), U+D7A4 (ED 9E A4), a tab, a zero-width space, DEL
+                for bad in ['\u{A000}', '\u{D7B0}', '\u{D7A4}', '\t', '\u{200B}', '\u{7F}'] {
+                    let s = format!("{prefix}{bad}끝");
+                    assert!(!already_clean(&s), "{s:?}");
+                }
+            }
         }
     }
 

@@ -6,8 +6,6 @@
 
 use std::ops::Range;
 
-use super::hangul::{is_syllable, is_word_char};
-
 /// One token: byte offsets into the article text, its paragraph and its neighbours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tok {
@@ -56,62 +54,65 @@ impl Tok {
 /// Splits the paragraphs of `text` into tokens. `lookup(word)` gives a word's flags (see
 /// [`super::gazetteer::flag`]); a word with a flag in `keep` does not lose its last syllables to
 /// particle stripping (`김정은`, `관계자`). Each token stores its stem's flags.
-pub fn tokenize(text: &str, paras: &[Range<usize>], lookup: &dyn Fn(&str) -> u32, keep: u32) -> Vec<Tok> {
+pub fn tokenize<F: Fn(&str) -> u32 + ?Sized>(text: &str, paras: &[Range<usize>], lookup: &F, keep: u32) -> Vec<Tok> {
     let mut out = Vec::with_capacity(text.len() / 7);
     for (pi, r) in paras.iter().enumerate() {
         let p = &text[r.start..r.end];
-        let mut prev = '\n';
-        let mut it = p.char_indices().peekable();
-        while let Some((i, c)) = it.next() {
-            if !is_word_char(c) {
-                prev = c;
+        let b = p.as_bytes();
+        // bytes, not chars: a continuation byte is never a word character, so a byte that starts
+        // no word character can be stepped over alone
+        let mut i = 0;
+        while i < b.len() {
+            let n = word_char_len(b, i);
+            if n == 0 {
+                i += 1;
                 continue;
             }
             let start = i;
-            let mut end = i + c.len_utf8();
-            let mut last = c;
-            while let Some(&(j, d)) = it.peek() {
-                if is_word_char(d) {
-                    end = j + d.len_utf8();
-                    last = d;
-                    it.next();
-                } else if (d == '-' || d == '.') && last.is_ascii_alphanumeric() {
-                    // inside a code or a decimal: keep going only if a letter or digit follows
-                    let next = p[j + 1..].chars().next();
-                    if next.is_some_and(|n| n.is_ascii_alphanumeric()) {
-                        it.next();
-                        last = d;
-                    } else {
-                        break;
-                    }
+            let mut end = i + n;
+            let mut last_ascii = n == 1;
+            while end < b.len() {
+                let n = word_char_len(b, end);
+                if n > 0 {
+                    end += n;
+                    last_ascii = n == 1;
+                } else if matches!(b[end], b'-' | b'.')
+                    && last_ascii
+                    && b.get(end + 1).is_some_and(u8::is_ascii_alphanumeric)
+                {
+                    // inside a code or a decimal: the mark and the letter or digit after it
+                    end += 2;
                 } else {
                     break;
                 }
             }
             let word = &p[start..end];
-            let (stem_len, flags) = stem_split(word, lookup, keep);
-            let after = p[end..].chars().next().unwrap_or('\n');
+            // only Hangul endings carry particles
+            let (stem_len, flags) =
+                if last_ascii { (word.len(), lookup(word)) } else { super::hangul::stem_split(word, lookup, keep) };
             out.push(Tok {
                 start: r.start + start,
                 end: r.start + end,
                 stem_end: r.start + start + stem_len,
                 para: pi,
                 flags,
-                before: prev,
-                after,
+                before: p[..start].chars().next_back().unwrap_or('\n'),
+                after: p[end..].chars().next().unwrap_or('\n'),
             });
-            prev = last;
+            i = end;
         }
     }
     out
 }
 
-/// A word's stem length and the stem's flags (only Hangul endings carry particles).
-fn stem_split(word: &str, lookup: &dyn Fn(&str) -> u32, keep: u32) -> (usize, u32) {
-    if !word.chars().next_back().is_some_and(is_syllable) {
-        return (word.len(), lookup(word));
+/// The byte length of the word character (see [`super::hangul::is_word_char`]) at `b[i]`, or 0 when none
+/// starts there. `b` is valid UTF-8.
+#[inline]
+fn word_char_len(b: &[u8], i: usize) -> usize {
+    if b[i].is_ascii_alphanumeric() {
+        return 1;
     }
-    super::hangul::stem_split(word, lookup, keep)
+    super::hangul::syllable_len_at(b, i)
 }
 
 /// The paragraph ranges of a text with one paragraph (for tests and single lines).
@@ -133,10 +134,26 @@ pub fn sentences(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut depth = 0u32;
     let mut straight_open = false;
-    let mut prev = ' ';
-    let mut it = p.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let next = it.peek().map(|x| x.1);
+    // only quote marks and . ? ! matter: jump from one to the next (their lead bytes: '"', '.',
+    // '?', '!', E2 for “”, E3 for 「」『』); prev and next are the characters around each
+    const LOOK: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'"' as usize] = true;
+        t[b'.' as usize] = true;
+        t[b'?' as usize] = true;
+        t[b'!' as usize] = true;
+        t[0xE2] = true;
+        t[0xE3] = true;
+        t
+    };
+    let b = p.as_bytes();
+    let mut from = 0;
+    while let Some(k) = b[from..].iter().position(|&x| LOOK[x as usize]) {
+        let i = from + k;
+        let Some(c) = p[i..].chars().next() else { break };
+        from = i + c.len_utf8();
+        let prev = if i == 0 { ' ' } else { p[..i].chars().next_back().unwrap_or(' ') };
+        let next = p[from..].chars().next();
         match c {
             '“' | '「' | '『' => depth += 1,
             '”' | '」' | '』' => {
@@ -168,7 +185,6 @@ pub fn sentences(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
             }
             _ => {}
         }
-        prev = c;
     }
     if start < p.len() {
         out.push(r.start + start..r.end);
