@@ -401,48 +401,67 @@ fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
         });
     }
     article.extra = obj;
-    let (text, map) = crate::clean::clean_owned(raw_text);
-    article.text = text;
     let AnnList { mut anns, offsets: raw_offsets, issues, others } = raw_anns;
-    let mut cps = Vec::with_capacity(anns.len() * 2);
-    let mut issues = issues.into_iter().peekable();
-    let mut others = others.into_iter().peekable();
     let mut unparsed = Vec::new();
-    for (i, (ann, &(start, end))) in anns.iter_mut().zip(&raw_offsets).enumerate() {
-        // elements that are no object are reported in their place in the array
-        while let Some((pos, v)) = others.next_if(|(pos, _)| *pos <= i + unparsed.len()) {
-            article.problems.push(not_an_object(&article.id, pos, &v));
+    // annotations whose offsets were unusable: flagged once the id checks are done
+    let mut repairs: Vec<(usize, Issue)> = Vec::new();
+    let mut cps = Vec::with_capacity(anns.len() * 2);
+    let problems = &mut article.problems;
+    let art_id = article.id.as_str();
+    // the id checks need neither the text nor the offsets: they run meanwhile
+    let ((dup, dangling), (text, mismatch)) = with_id_checks(&anns, || {
+        let (text, map) = crate::clean::clean_owned(raw_text);
+        let mut issues = issues.into_iter().peekable();
+        let mut others = others.into_iter().peekable();
+        for (i, &(start, end)) in raw_offsets.iter().enumerate() {
+            // elements that are no object are reported in their place in the array
+            while let Some((pos, v)) = others.next_if(|(pos, _)| *pos <= i + unparsed.len()) {
+                problems.push(not_an_object(art_id, pos, &v));
+                unparsed.push(v);
+            }
+            let issue = issues.next_if(|(k, _)| *k == i).map(|(_, x)| x);
+            let (start, end, issue) = finish(start, end, issue, map.raw_len());
+            let s = map.map(start, Bias::Start);
+            let e = map.map(end, Bias::End).max(s);
+            cps.push(s);
+            cps.push(e);
+            if let Some(mut issue) = issue {
+                for m in issue.msgs.drain(..) {
+                    problems.push(Problem {
+                        article: art_id.to_string(),
+                        annotation: Some(anns[i].id.clone()),
+                        message: m,
+                    });
+                }
+                if issue.bad {
+                    repairs.push((i, issue));
+                }
+            }
+        }
+        for (pos, v) in others {
+            problems.push(not_an_object(art_id, pos, &v));
             unparsed.push(v);
         }
-        let issue = issues.next_if(|(k, _)| *k == i).map(|(_, x)| x);
-        let (start, end, msgs) = finish(ann, start, end, issue, map.raw_len());
-        let s = map.map(start, Bias::Start);
-        let e = map.map(end, Bias::End).max(s);
-        cps.push(s);
-        cps.push(e);
-        for m in msgs {
-            article.problems.push(Problem {
-                article: article.id.clone(),
-                annotation: Some(ann.id.clone()),
-                message: m,
-            });
-        }
-    }
-    for (pos, v) in others {
-        article.problems.push(not_an_object(&article.id, pos, &v));
-        unparsed.push(v);
-    }
-    // the id checks need no offsets: they run while the offsets become bytes
-    let text = &article.text;
-    let checks = checks_with(&anns, || {
-        if offsets::spans_to_bytes(text, Unit::CodePoint, &mut cps).is_err() {
+        if offsets::spans_to_bytes(&text, Unit::CodePoint, &mut cps).is_err() {
             // cannot happen: mapped offsets are within the cleaned text; clamp defensively
             for c in &mut cps {
                 *c = (*c).min(text.len());
             }
         }
-        mismatches(&anns, text, |i| cps[2 * i]..cps[2 * i + 1])
+        let mismatch = mismatches(&anns, &text, |i| cps[2 * i]..cps[2 * i + 1]);
+        (text, mismatch)
     });
+    article.text = text;
+    for (i, issue) in repairs {
+        // the offsets as written are kept, so that export writes them back unchanged
+        let a = &mut anns[i];
+        a.flags.insert(0, Flag::BadOffsets);
+        for (k, v) in [("start", issue.raw_start), ("end", issue.raw_end)] {
+            if let Some(v) = v {
+                a.extra.insert(k.into(), v);
+            }
+        }
+    }
     for (a, c) in anns.iter_mut().zip(cps.chunks_exact(2)) {
         a.start = c[0];
         a.end = c[1];
@@ -452,6 +471,7 @@ fn article_from_raw(raw: RawTop, fallback_id: &str) -> Result<Article, String> {
         // never lose data: items that are no annotation are kept and written back on export
         article.extra.insert("unparsed".into(), Value::Array(unparsed));
     }
+    let checks = Checks { dup, dangling, mismatch };
     apply_checks(&mut article, checks);
     Ok(article)
 }
@@ -513,18 +533,12 @@ fn not_an_object(article: &str, pos: usize, v: &Value) -> Problem {
 }
 
 /// Checks an annotation's offsets against the raw text length (code points): its repaired raw
-/// start and end, and the messages about it. Unusable offsets flag the annotation and are kept
-/// as written, so that export writes them back unchanged.
-fn finish(
-    ann: &mut Annotation,
-    s: i128,
-    e: i128,
-    issue: Option<Issue>,
-    text_len: usize,
-) -> (usize, usize, Vec<String>) {
+/// start and end, and what is wrong with it, if anything (`bad`: the offsets are unusable and
+/// the annotation is to be flagged, keeping the offsets as written).
+fn finish(s: i128, e: i128, issue: Option<Issue>, text_len: usize) -> (usize, usize, Option<Issue>) {
     let len = text_len as i128;
     if issue.is_none() && e <= len {
-        return (s as usize, e as usize, Vec::new());
+        return (s as usize, e as usize, None);
     }
     // an annotation read without issue has offsets that are non-negative integers
     let mut issue = issue.unwrap_or_else(|| Issue {
@@ -537,15 +551,7 @@ fn finish(
         issue.msgs.push(format!("offsets {s}..{e} are beyond the end of the text ({text_len} characters)"));
         issue.bad = true;
     }
-    if issue.bad {
-        ann.flags.insert(0, Flag::BadOffsets);
-        for (k, v) in [("start", issue.raw_start), ("end", issue.raw_end)] {
-            if let Some(v) = v {
-                ann.extra.insert(k.into(), v);
-            }
-        }
-    }
-    (s.clamp(0, len) as usize, e.clamp(0, len) as usize, issue.msgs)
+    (s.clamp(0, len) as usize, e.clamp(0, len) as usize, Some(issue))
 }
 
 /// Reads the known fields of one annotation object (index `index` in its array); what is not
@@ -655,8 +661,8 @@ pub(crate) fn parse_annotation(mut o: RawObj, index: usize) -> ParsedAnn {
 /// Sorts the annotations into reading order. Importers call this after building an article.
 pub fn validate(article: &mut Article) {
     let (anns, text) = (&article.annotations, &article.text);
-    let checks = checks_with(anns, || mismatches(anns, text, |i| anns[i].range()));
-    apply_checks(article, checks);
+    let ((dup, dangling), mismatch) = with_id_checks(anns, || mismatches(anns, text, |i| anns[i].range()));
+    apply_checks(article, Checks { dup, dangling, mismatch });
 }
 
 /// What [`validate`] finds, one entry per annotation.
@@ -669,19 +675,18 @@ struct Checks {
     mismatch: Vec<bool>,
 }
 
-/// The checks of `anns`, with the text comparisons given by `mismatch` (which may first do
-/// other work). For large articles the id checks run on another thread meanwhile.
-fn checks_with(anns: &[Annotation], mismatch: impl FnOnce() -> Vec<bool>) -> Checks {
-    let ((dup, dangling), mismatch) = if anns.len() >= 1 << 16 {
+/// The id checks of `anns` (duplicate ids, dangling speakers) and the result of `work`. For
+/// large articles the id checks run on another thread meanwhile.
+fn with_id_checks<T>(anns: &[Annotation], work: impl FnOnce() -> T) -> ((Vec<bool>, Vec<bool>), T) {
+    if anns.len() >= 1 << 16 {
         std::thread::scope(|scope| {
             let ids = scope.spawn(|| id_checks(anns));
-            let mismatch = mismatch();
-            (ids.join().unwrap_or_else(|_| id_checks(anns)), mismatch)
+            let t = work();
+            (ids.join().unwrap_or_else(|_| id_checks(anns)), t)
         })
     } else {
-        (id_checks(anns), mismatch())
-    };
-    Checks { dup, dangling, mismatch }
+        (id_checks(anns), work())
+    }
 }
 
 /// For each annotation: does its claimed `text` differ from `text[range(i)]`?

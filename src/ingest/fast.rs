@@ -66,24 +66,27 @@ struct Reader<'a> {
     lone: bool,
 }
 
-/// The `kind` names as written in files.
-const KNOWN: [&str; 15] = [
-    "id",
-    "kind",
-    "label",
-    "start",
-    "end",
-    "text",
-    "speaker",
-    "speaker_text",
-    "canonical",
-    "value",
-    "unit",
-    "approx",
-    "bound",
-    "layer",
-    "status",
-];
+/// The number of an annotation field this reader knows (its bit in the set of fields seen).
+fn field_number(key: &str) -> Option<usize> {
+    Some(match key {
+        "id" => 0,
+        "kind" => 1,
+        "label" => 2,
+        "start" => 3,
+        "end" => 4,
+        "text" => 5,
+        "speaker" => 6,
+        "speaker_text" => 7,
+        "canonical" => 8,
+        "value" => 9,
+        "unit" => 10,
+        "approx" => 11,
+        "bound" => 12,
+        "layer" => 13,
+        "status" => 14,
+        _ => return None,
+    })
+}
 
 /// The fields of one annotation object, borrowed where they have no escapes.
 #[derive(Default)]
@@ -427,7 +430,7 @@ impl<'a> Reader<'a> {
                 return None;
             }
             let key = self.string()?;
-            let k = KNOWN.iter().position(|&k| k == key)?;
+            let k = field_number(&key)?;
             if seen & (1 << k) != 0 {
                 return None;
             }
