@@ -183,8 +183,18 @@ fn is_zwsp(g: &str) -> bool {
     g == "\u{200B}"
 }
 
+/// True when `g` starts with an ASCII letter or digit or a character of U+A000..U+DFFF (Hangul
+/// syllables among them), where no kinsoku punctuation is: a quick answer for most graphemes.
+#[inline]
+fn plainly_not_punctuation(g: &str) -> bool {
+    matches!(g.as_bytes().first(), Some(b) if b.is_ascii_alphanumeric() || (0xEA..=0xED).contains(b))
+}
+
 /// Punctuation that must not start a line (it closes or trails what precedes it).
 pub fn is_closing(g: &str) -> bool {
+    if plainly_not_punctuation(g) {
+        return false;
+    }
     let mut cs = g.chars();
     let Some(c) = cs.next() else { return false };
     matches!(
@@ -228,6 +238,9 @@ pub fn is_closing(g: &str) -> bool {
 
 /// Punctuation that must not end a line (it opens what follows it).
 pub fn is_opening(g: &str) -> bool {
+    if plainly_not_punctuation(g) {
+        return false;
+    }
     let mut cs = g.chars();
     let Some(c) = cs.next() else { return false };
     matches!(c, '“' | '‘' | '(' | '[' | '{' | '「' | '『' | '〈' | '《' | '【' | '〔' | '（' | '［' | '｛' | '〝')
@@ -821,74 +834,117 @@ pub fn runs(text: &str, range: Range<usize>, anns: &[Annotation], index: &SpanIn
 /// As [`runs`], with the annotations to consider given: any superset, in start order, of those
 /// that overlap `range` (such as those that overlap the whole paragraph, looked up once).
 pub fn runs_among(text: &str, range: Range<usize>, anns: &[Annotation], cands: &[u32]) -> Vec<Run> {
-    let overlaps = |&i: &u32| {
-        let a = &anns[i as usize];
-        a.start < a.end && a.start < range.end.max(range.start + 1) && a.end > range.start
-    };
-    let cands: Vec<u32> = cands.iter().copied().filter(overlaps).collect();
-    let mut out: Vec<Run> = Vec::new();
-    if cands.is_empty() {
-        if !range.is_empty() {
-            out.push(Run { start: range.start, end: range.end, stack: Vec::new() });
-        }
-        return out;
-    }
-    // Edges of the candidates inside the range, in order: the stack can only change at a
-    // grapheme that contains (or starts after) one of them.
-    let mut edges: Vec<usize> = cands
-        .iter()
-        .flat_map(|&i| [anns[i as usize].start, anns[i as usize].end])
-        .filter(|&e| e > range.start && e < range.end)
-        .collect();
-    edges.sort_unstable();
-    edges.dedup();
-    let seg = &text[range.clone()];
-    if range.is_empty() {
-        return out;
-    }
-    if edges.iter().all(|&e| sure_boundary(seg, e - range.start)) {
-        // every edge is a grapheme boundary: the stack is constant between edges
-        let mut stack: Vec<u32> = Vec::new();
-        let mut prev = range.start;
-        for p in edges.iter().copied().chain(std::iter::once(range.end)) {
-            push_run(&mut out, &mut stack, &cands, anns, prev..p);
-            prev = p;
-        }
-        return out;
-    }
-    let mut next_edge = 0usize;
-    let mut stack: Vec<u32> = Vec::new();
-    // `recheck`: an edge fell strictly inside the previous grapheme, so the next one may differ
-    let mut recheck = true;
-    for (o, g) in graphemes(seg) {
-        let gs = range.start + o;
-        let ge = gs + g.len();
-        let changed = recheck || (next_edge < edges.len() && edges[next_edge] < ge);
-        if !changed {
-            if let Some(r) = out.last_mut() {
-                r.end = ge;
-            }
-            continue;
-        }
-        recheck = false;
-        while next_edge < edges.len() && edges[next_edge] < ge {
-            recheck |= edges[next_edge] > gs;
-            next_edge += 1;
-        }
-        push_run(&mut out, &mut stack, &cands, anns, gs..ge);
-    }
+    let mut out = Vec::new();
+    for_each_run(text, range, anns, cands, &mut RunScratch::default(), |r, stack| {
+        out.push(Run { start: r.start, end: r.end, stack: stack.to_vec() })
+    });
     out
 }
 
-/// Appends the stretch `r` (whole graphemes, one set of highlights) to `out`: a new run, or
-/// the last one extended when its highlights are the same. `stack` is scratch space.
-fn push_run(out: &mut Vec<Run>, stack: &mut Vec<u32>, cands: &[u32], anns: &[Annotation], r: Range<usize>) {
-    stack.clear();
-    stack.extend(cands.iter().copied().filter(|&i| anns[i as usize].start < r.end && anns[i as usize].end > r.start));
-    stack.sort_by(|&a, &b| nest_order(anns, a, b));
-    match out.last_mut() {
-        Some(last) if last.stack == *stack => last.end = r.end,
-        _ => out.push(Run { start: r.start, end: r.end, stack: stack.clone() }),
+/// Working space of [`for_each_run`], kept between calls to spare allocations.
+#[derive(Debug, Default)]
+pub struct RunScratch {
+    cands: Vec<u32>,
+    edges: Vec<usize>,
+    stack: Vec<u32>,
+    run: Vec<u32>,
+}
+
+/// Calls `f` with each run of [`runs_among`] (its byte range and its highlights, outermost
+/// first) without building them: what printers use.
+pub fn for_each_run(
+    text: &str,
+    range: Range<usize>,
+    anns: &[Annotation],
+    cands: &[u32],
+    scratch: &mut RunScratch,
+    mut f: impl FnMut(Range<usize>, &[u32]),
+) {
+    let RunScratch { cands: own, edges, stack, run } = scratch;
+    own.clear();
+    own.extend(cands.iter().copied().filter(|&i| {
+        let a = &anns[i as usize];
+        a.start < a.end && a.start < range.end.max(range.start + 1) && a.end > range.start
+    }));
+    let cands = &own[..];
+    if range.is_empty() {
+        return;
+    }
+    if cands.is_empty() {
+        f(range, &[]);
+        return;
+    }
+    // Edges of the candidates inside the range, in order: the stack can only change at a
+    // grapheme that contains (or starts after) one of them.
+    edges.clear();
+    edges.extend(
+        cands
+            .iter()
+            .flat_map(|&i| [anns[i as usize].start, anns[i as usize].end])
+            .filter(|&e| e > range.start && e < range.end),
+    );
+    edges.sort_unstable();
+    edges.dedup();
+    let seg = &text[range.clone()];
+    // the run being built: its start, end and highlights (`run`)
+    let mut cur: Option<Range<usize>> = None;
+    let mut step = |r: Range<usize>, f: &mut dyn FnMut(Range<usize>, &[u32])| {
+        stack.clear();
+        stack.extend(
+            cands.iter().copied().filter(|&i| anns[i as usize].start < r.end && anns[i as usize].end > r.start),
+        );
+        stack.sort_by(|&a, &b| nest_order(anns, a, b));
+        match &mut cur {
+            Some(c) if *run == *stack => c.end = r.end,
+            _ => {
+                if let Some(c) = cur.take() {
+                    f(c, run);
+                }
+                std::mem::swap(run, stack);
+                cur = Some(r);
+            }
+        }
+    };
+    if edges.iter().all(|&e| sure_boundary(seg, e - range.start)) {
+        // every edge is a grapheme boundary: the stack is constant between edges
+        let mut prev = range.start;
+        for p in edges.iter().copied().chain(std::iter::once(range.end)) {
+            step(prev..p, &mut f);
+            prev = p;
+        }
+    } else {
+        let mut next_edge = 0usize;
+        // `recheck`: an edge fell strictly inside the previous grapheme, so the next may differ
+        let mut recheck = true;
+        let mut pending: Option<Range<usize>> = None;
+        for (o, g) in graphemes(seg) {
+            let gs = range.start + o;
+            let ge = gs + g.len();
+            let changed = recheck || (next_edge < edges.len() && edges[next_edge] < ge);
+            if !changed {
+                // same highlights as the grapheme before
+                if let Some(p) = &mut pending {
+                    p.end = ge;
+                }
+                continue;
+            }
+            recheck = false;
+            while next_edge < edges.len() && edges[next_edge] < ge {
+                recheck |= edges[next_edge] > gs;
+                next_edge += 1;
+            }
+            if let Some(p) = pending.take() {
+                step(p, &mut f);
+            }
+            pending = Some(gs..ge);
+        }
+        if let Some(p) = pending {
+            step(p, &mut f);
+        }
+    }
+    drop(step);
+    if let Some(c) = cur {
+        f(c, run);
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use crate::layout::{self, DocLayout, Options, Role, SpanIndex, FRAME_INSET, PLACEHOLDER};
+use crate::layout::{self, DocLayout, Options, Role, RunScratch, SpanIndex, FRAME_INSET, PLACEHOLDER};
 use crate::model::{Annotation, Article, Kind};
 
 /// How to print.
@@ -209,7 +209,10 @@ fn render_para(article: &Article, lay: &DocLayout, index: &SpanIndex, p: usize, 
     let fr = frame(opts.ambiwide);
     let inner = width.saturating_sub(2 * FRAME_INSET);
     // the annotations of the paragraph, looked up once for all its lines
-    let cands = if opts.color { index.overlapping(lay.paragraphs()[p].clone()) } else { Vec::new() };
+    let para = lay.paragraphs()[p].clone();
+    let cands = if opts.color { index.overlapping(para.clone()) } else { Vec::new() };
+    let zwsp = article.text[para].contains('\u{200B}');
+    let mut scratch = RunScratch::default();
     for vl in lay.lay_out_para(&article.text, p) {
         match vl.role {
             Role::Gap => {}
@@ -233,7 +236,8 @@ fn render_para(article: &Article, lay: &DocLayout, index: &SpanIndex, p: usize, 
                 if vl.line.placeholder {
                     buf.push_str(PLACEHOLDER);
                 } else {
-                    push_runs(buf, article, &cands, vl.line.start..vl.line.end, opts.color);
+                    let line = PrintLine { cands: &cands, range: vl.line.start..vl.line.end, zwsp };
+                    push_runs(buf, article, line, &mut scratch, opts.color);
                 }
                 if framed {
                     let pad = inner.saturating_sub(vl.line.width);
@@ -247,35 +251,45 @@ fn render_para(article: &Article, lay: &DocLayout, index: &SpanIndex, p: usize, 
     }
 }
 
-/// Appends the text of `range` with highlight escapes (or plain), skipping zero-width hints.
-fn push_runs(buf: &mut String, article: &Article, cands: &[u32], range: std::ops::Range<usize>, color: bool) {
+/// Appends the text of `range` with highlight escapes (or plain), skipping zero-width break
+/// hints (ZWSP, never drawn) when the paragraph has any (`zwsp`).
+fn push_runs(buf: &mut String, article: &Article, line: PrintLine<'_>, scratch: &mut RunScratch, color: bool) {
     let text = &article.text;
+    let PrintLine { cands, range, zwsp } = line;
     if !color {
-        push_visible(buf, &text[range]);
+        push_visible(buf, &text[range], zwsp);
         return;
     }
-    for run in layout::runs_among(text, range, &article.annotations, cands) {
-        if run.stack.is_empty() {
-            push_visible(buf, &text[run.start..run.end]);
-            continue;
+    layout::for_each_run(text, range, &article.annotations, cands, scratch, |r, stack| {
+        if stack.is_empty() {
+            push_visible(buf, &text[r], zwsp);
+            return;
         }
         buf.push_str("\x1b[");
         // outer styles first, the innermost last so it wins
-        for (i, &ai) in run.stack.iter().enumerate() {
+        for (i, &ai) in stack.iter().enumerate() {
             if i > 0 {
                 buf.push(';');
             }
             buf.push_str(sgr_for(&article.annotations[ai as usize]));
         }
         buf.push('m');
-        push_visible(buf, &text[run.start..run.end]);
+        push_visible(buf, &text[r], zwsp);
         buf.push_str("\x1b[0m");
-    }
+    });
 }
 
-/// Appends `s` without zero-width break hints (ZWSP), which are never drawn.
-fn push_visible(buf: &mut String, s: &str) {
-    if s.contains('\u{200B}') {
+/// One line to print: its byte range, the annotations of its paragraph, and whether the
+/// paragraph holds a zero-width space.
+struct PrintLine<'a> {
+    cands: &'a [u32],
+    range: std::ops::Range<usize>,
+    zwsp: bool,
+}
+
+/// Appends `s`, without zero-width break hints (ZWSP) when it may hold some.
+fn push_visible(buf: &mut String, s: &str, zwsp: bool) {
+    if zwsp && s.contains('\u{200B}') {
         buf.extend(s.chars().filter(|&c| c != '\u{200B}'));
     } else {
         buf.push_str(s);
