@@ -942,7 +942,6 @@ pub fn for_each_run(
             step(p, &mut f);
         }
     }
-    drop(step);
     if let Some(c) = cur {
         f(c, run);
     }
