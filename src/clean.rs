@@ -171,20 +171,25 @@ fn escape_len(chars: &[char]) -> usize {
 
 /// What a quick scan finds: whether stage 1 must run, and whether stage 2 may have work.
 fn scan(raw: &str) -> (bool, bool, usize) {
+    let b = raw.as_bytes();
     let mut stage1 = false;
     let mut stage2 = false;
     let mut count = 0;
-    for c in raw.chars() {
+    let mut i = 0;
+    while i < b.len() {
         count += 1;
-        if c.is_ascii() {
-            if c.is_ascii_control() && c != '\n' {
-                stage1 = true;
-            }
+        let x = b[i];
+        if x < 0x80 {
+            stage1 |= (x < 0x20 && x != b'\n') || x == 0x7F;
+            i += 1;
             continue;
         }
-        if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
-            continue; // precomposed Hangul: NFC, never zero-width, never dropped
+        if hangul_len_at(b, i) == 3 {
+            i += 3; // precomposed Hangul: NFC, never zero-width, never dropped
+            continue;
         }
+        let Some(c) = raw.get(i..).and_then(|r| r.chars().next()) else { break };
+        i += c.len_utf8();
         if c.is_control() || is_dropped(c) || matches!(c, '\u{2028}' | '\u{2029}') {
             stage1 = true;
         } else if !stage2
@@ -196,6 +201,19 @@ fn scan(raw: &str) -> (bool, bool, usize) {
         }
     }
     (stage1, stage2, count)
+}
+
+/// 3 when a Hangul syllable (U+AC00..=U+D7A3) starts at `b[i]`, else 0. `b` is valid UTF-8,
+/// so the lead byte and the first continuation byte tell.
+#[inline]
+pub(crate) fn hangul_len_at(b: &[u8], i: usize) -> usize {
+    // U+AC00 is EA B0 80, U+D7A3 is ED 9E A3
+    match b.get(i) {
+        Some(0xEB | 0xEC) => 3,
+        Some(0xEA) if b.get(i + 1).is_some_and(|&c| c >= 0xB0) => 3,
+        Some(0xED) if matches!(b.get(i + 1..i + 3), Some(&[c1, c2]) if c1 < 0x9E || (c1 == 0x9E && c2 <= 0xA3)) => 3,
+        _ => 0,
+    }
 }
 
 /// Stage 1: escape sequences, controls, line ends, tabs. Returns the text, its edits, and

@@ -82,11 +82,8 @@ fn simple_at(b: &[u8], i: usize) -> Option<usize> {
 fn fast_len(b: &[u8], i: usize) -> usize {
     match b.get(i) {
         Some(&c) if c > b' ' && c < 0x7F => 1,
-        // Hangul syllables are U+AC00 (EA B0 80) to U+D7A3 (ED 9E A3); the text is valid UTF-8
-        Some(0xEB | 0xEC) => 3,
-        Some(0xEA) if b.get(i + 1).is_some_and(|&c| c >= 0xB0) => 3,
-        Some(0xED) if matches!(b.get(i + 1..i + 3), Some(&[c1, c2]) if c1 < 0x9E || (c1 == 0x9E && c2 <= 0xA3)) => 3,
-        _ => 0,
+        Some(_) => crate::clean::hangul_len_at(b, i),
+        None => 0,
     }
 }
 
