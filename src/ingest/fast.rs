@@ -231,17 +231,18 @@ impl<'a> Reader<'a> {
             }
             _ => return None,
         }
-        let mut integer = b[start] != b'-';
-        if b.get(i) == Some(&b'.') {
-            integer = false;
-            i += 1;
+        // one or more digits from `i`: the position after them
+        let digits = |mut i: usize| {
             let d = i;
             while b.get(i).is_some_and(u8::is_ascii_digit) {
                 i += 1;
             }
-            if i == d {
-                return None;
-            }
+            (i > d).then_some(i)
+        };
+        let mut integer = b[start] != b'-';
+        if b.get(i) == Some(&b'.') {
+            integer = false;
+            i = digits(i + 1)?;
         }
         if let Some(b'e' | b'E') = b.get(i) {
             integer = false;
@@ -249,13 +250,7 @@ impl<'a> Reader<'a> {
             if let Some(b'+' | b'-') = b.get(i) {
                 i += 1;
             }
-            let d = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i == d {
-                return None;
-            }
+            i = digits(i)?;
         }
         self.i = i;
         Some((&self.s[start..i], integer))
