@@ -930,6 +930,24 @@ mod tests {
         assert!(fast.problems.iter().any(|p| p.message.contains("beyond the end")), "{:?}", fast.problems);
     }
 
+    #[test]
+    fn odd_keys_and_offsets_read_as_the_general_reader_reads_them() {
+        for obj in [
+            r#"{"id": "a", "st\u0061rt": 1, "end": 2}"#,
+            r#"{"id": "a", "start": 0, "end": 18446744073709551616}"#,
+            r#"{"id": "a", "start": 1.0, "end": 2}"#,
+            r#"{"id": "a", "start": 1e0, "end": 2}"#,
+            r#"{"id": "a", "start": 0, "end": 2, "a_rather_long_unknown_key": 1}"#,
+            r#"{"id": "a", "start": 0, "end": 2, "spe\"aker": "x"}"#,
+        ] {
+            let doc = format!(r#"{{"text": "가나다", "annotations": [{obj}]}}"#);
+            let (fast, slow) = both_paths(&doc);
+            assert_eq!(fast.expect("fast path taken").unwrap(), slow.unwrap(), "{obj}");
+        }
+        // not JSON: left to serde_json, whose error names the place
+        assert!(fast::top(r#"{"text": "가", "annotations": [{"id": "a", "start": 01, "end": 2}]}"#).is_none());
+    }
+
     proptest::proptest! {
         /// Whatever an annotation holds, the fast path either declines or builds exactly what
         /// the general reader builds.

@@ -256,6 +256,23 @@ impl<'a> Reader<'a> {
         Some((&self.s[start..i], integer))
     }
 
+    /// A non-negative integer that fits in 64 bits (an offset); `None` for any other number.
+    fn offset(&mut self) -> Option<u64> {
+        let b = self.b;
+        let mut i = self.i;
+        let mut n: u64 = 0;
+        while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            n = n.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+            i += 1;
+        }
+        // no leading zero, and no fraction or exponent after the digits
+        if i == self.i || (b[self.i] == b'0' && i - self.i > 1) || matches!(b.get(i), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.i = i;
+        Some(n)
+    }
+
     /// Skips one value of any kind and returns its text (not yet checked beyond its bounds).
     fn skip_value(&mut self) -> Option<&'a str> {
         self.ws();
@@ -427,8 +444,11 @@ impl<'a> Reader<'a> {
             if self.peek()? != b'"' {
                 return None;
             }
-            let key = self.string()?;
-            let k = field_number(&key)?;
+            // a known key has no escapes: its bytes up to the closing quote name it
+            let from = self.i + 1;
+            let len = self.b.get(from..)?.iter().take(13).position(|&c| c == b'"')?;
+            let k = field_number(self.s.get(from..from + len)?)?;
+            self.i = from + len + 1;
             if seen & (1 << k) != 0 {
                 return None;
             }
@@ -439,8 +459,7 @@ impl<'a> Reader<'a> {
             let c = self.peek()?;
             match (k, c) {
                 (3 | 4, b'0'..=b'9') => {
-                    let (n, integer) = self.number()?;
-                    let n = n.parse::<u64>().ok().filter(|_| integer)?;
+                    let n = self.offset()?;
                     *(if k == 3 { &mut f.start } else { &mut f.end }) = Some(n);
                 }
                 (9, b'-' | b'0'..=b'9') => f.value = Some(self.number()?.0.parse().ok()?),
