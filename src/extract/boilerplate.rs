@@ -114,7 +114,11 @@ pub fn classify(line: &str) -> Line {
         return Line::Boilerplate("byline");
     }
     let sentence = line.trim_end_matches(['.', ' ']).ends_with('다');
-    if line.len() < 300 && !sentence && has(&r.copyright_words) && r.copyright.is_match(line) {
+    // ⓒ and © alone make the copyright regex match
+    if line.len() < 300
+        && !sentence
+        && (has_copyright_sign(line) || has(&r.copyright_words) && r.copyright.is_match(line))
+    {
         return Line::Boilerplate("copyright");
     }
     const RELATED: &[&str] = &[
@@ -137,6 +141,18 @@ pub fn classify(line: &str) -> Line {
         return Line::Boilerplate("related");
     }
     Line::Body
+}
+
+/// True when `line` has a `ⓒ` (E2 93 92) or a `©` (C2 A9), found by their last bytes.
+fn has_copyright_sign(line: &str) -> bool {
+    let b = line.as_bytes();
+    memchr::memchr2_iter(0x92, 0xA9, b).any(|at| {
+        if b[at] == 0x92 {
+            at >= 2 && b[at - 2..at] == [0xE2, 0x93]
+        } else {
+            at >= 1 && b[at - 1] == 0xC2
+        }
+    })
 }
 
 /// The byte length of a dateline byline at the start of a paragraph
