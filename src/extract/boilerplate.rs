@@ -94,9 +94,15 @@ pub fn classify(line: &str) -> Line {
         && (first.is_ascii_digit() || DATE_KEYS.iter().any(|k| line.starts_with(k)))
         && r.date_line.is_match(line)
     {
-        if let Some(c) = r.date_in.captures(line) {
-            let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok()).unwrap_or(0);
-            if let Some(d) = Ymd::new(num(1) as i32, num(2), num(3)) {
+        let ymd = match ascii_date_in(line) {
+            Some(found) => found,
+            None => r.date_in.captures(line).map(|c| {
+                let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok()).unwrap_or(0);
+                (num(1), num(2), num(3))
+            }),
+        };
+        if let Some((y, m, d)) = ymd {
+            if let Some(d) = Ymd::new(y as i32, m, d) {
                 return Line::Date(d);
             }
         }
@@ -114,7 +120,11 @@ pub fn classify(line: &str) -> Line {
         return Line::Boilerplate("byline");
     }
     let sentence = line.trim_end_matches(['.', ' ']).ends_with('다');
-    if line.len() < 300 && !sentence && has(&r.copyright_words) && r.copyright.is_match(line) {
+    // ⓒ and © alone make the copyright regex match
+    if line.len() < 300
+        && !sentence
+        && (has_copyright_sign(line) || has(&r.copyright_words) && r.copyright.is_match(line))
+    {
         return Line::Boilerplate("copyright");
     }
     const RELATED: &[&str] = &[
@@ -137,6 +147,59 @@ pub fn classify(line: &str) -> Line {
         return Line::Boilerplate("related");
     }
     Line::Body
+}
+
+/// The first date of a line as the `date_in` regex finds it, `Some(None)` when it finds none,
+/// for a line of ASCII and Hangul syllables only (where `\d` is `[0-9]` and `\s` is ASCII white
+/// space); `None` for any other line (the regex decides).
+fn ascii_date_in(line: &str) -> Option<Option<(u32, u32, u32)>> {
+    if !line.chars().all(|c| c.is_ascii() || ('\u{AC00}'..='\u{D7A3}').contains(&c)) {
+        return None;
+    }
+    let b = line.as_bytes();
+    let spaces = |mut i: usize| {
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
+            i += 1;
+        }
+        i
+    };
+    // a separator: . - / or the given Hangul unit; the index after it
+    let sep = |i: usize, unit: &str| {
+        if i < b.len() && matches!(b[i], b'.' | b'-' | b'/') {
+            Some(i + 1)
+        } else {
+            line.get(i..).filter(|r| r.starts_with(unit)).map(|_| i + unit.len())
+        }
+    };
+    // one or two digits (greedy); the value and the index after them
+    let digits = |i: usize| {
+        let n = b[i.min(b.len())..].iter().take(2).take_while(|x| x.is_ascii_digit()).count();
+        (n > 0).then(|| (b[i..i + n].iter().fold(0u32, |v, &x| v * 10 + u32::from(x - b'0')), i + n))
+    };
+    for p in 0..b.len().saturating_sub(3) {
+        if !b[p..p + 4].iter().all(u8::is_ascii_digit) {
+            continue;
+        }
+        let y = b[p..p + 4].iter().fold(0u32, |v, &x| v * 10 + u32::from(x - b'0'));
+        let Some(i) = sep(spaces(p + 4), "년") else { continue };
+        let Some((m, i)) = digits(spaces(i)) else { continue };
+        let Some(i) = sep(spaces(i), "월") else { continue };
+        let Some((d, _)) = digits(spaces(i)) else { continue };
+        return Some(Some((y, m, d)));
+    }
+    Some(None)
+}
+
+/// True when `line` has a `ⓒ` (E2 93 92) or a `©` (C2 A9), found by their last bytes.
+fn has_copyright_sign(line: &str) -> bool {
+    let b = line.as_bytes();
+    memchr::memchr2_iter(0x92, 0xA9, b).any(|at| {
+        if b[at] == 0x92 {
+            at >= 2 && b[at - 2..at] == [0xE2, 0x93]
+        } else {
+            at >= 1 && b[at - 1] == 0xC2
+        }
+    })
 }
 
 /// The byte length of a dateline byline at the start of a paragraph
@@ -203,6 +266,36 @@ mod tests {
         assert_eq!(classify("[관련기사] 해상풍력 특별법 국회 통과"), Line::Boilerplate("related"));
         assert_eq!(classify("관련기사 서울 전셋값 24주째 상승"), Line::Boilerplate("related"));
         assert_eq!(classify("☞ 가상뉴스 의학 기사 더 보기"), Line::Boilerplate("related"));
+    }
+
+    #[test]
+    fn the_ascii_date_scan_agrees_with_the_date_regex() {
+        let lines = [
+            "입력 2025.03.14 10:32 수정 2025.03.14 11:05",
+            "2025년 3월 14일 오후 2:10",
+            "2025 - 3 - 14",
+            "12025.03.14",
+            "2025.1 2.14",
+            "2025.12.145",
+            "기사입력 2025/7/1",
+            "2025.03.",
+            "20250314",
+            "2024. 2. 29. 09:00",
+            "업데이트 99999.1.1",
+            "2025년3월",
+            "",
+            "12",
+        ];
+        for line in lines {
+            let regex = res().date_in.captures(line).map(|c| {
+                let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok()).unwrap_or(0);
+                (num(1), num(2), num(3))
+            });
+            assert_eq!(ascii_date_in(line), Some(regex), "{line}");
+        }
+        // other scripts go to the regex
+        assert_eq!(ascii_date_in("２０２５.3.14"), None);
+        assert_eq!(ascii_date_in("2025.3.14\u{3000}"), None);
     }
 
     #[test]

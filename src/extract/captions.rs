@@ -81,6 +81,22 @@ fn has_cue(para: &str) -> bool {
     false
 }
 
+/// Words a position marker starts with, right after `(` (see the `position` regex).
+const POSITION_WORDS: &[&str] = &["왼쪽", "오른쪽", "좌측", "우측", "가운데", "앞줄", "뒷줄", "위", "아래"];
+
+/// True when a `(` is directly followed by a position word: the `position` regex cannot match
+/// otherwise, so its search is skipped.
+fn has_position_word(para: &str) -> bool {
+    memchr::memchr_iter(b'(', para.as_bytes()).any(|at| POSITION_WORDS.iter().any(|w| para[at + 1..].starts_with(w)))
+}
+
+/// True when `para` has a `”` or a `"` (found by their last bytes, without decoding).
+fn has_closing_double_quote(para: &str) -> bool {
+    let b = para.as_bytes();
+    // ” is E2 80 9D
+    memchr::memchr2_iter(b'"', 0x9D, b).any(|at| b[at] == b'"' || at >= 2 && b[at - 2..at] == [0xE2, 0x80])
+}
+
 /// Decides whether paragraph `para` is a caption. `after_headline`: it is the first paragraph.
 pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
     if para.len() > 250 * 3 || (para.len() > 250 && para.chars().count() > 250) {
@@ -115,11 +131,14 @@ pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
                 strong = true;
             }
         }
-        if let Some(c) = r.position.captures(para) {
-            cap.position = c.get(1).map(|m| m.as_str().to_string());
+        if has_position_word(para) {
+            if let Some(c) = r.position.captures(para) {
+                cap.position = c.get(1).map(|m| m.as_str().to_string());
+            }
         }
     }
-    if r.quote_frame.is_match(para) {
+    // the quote frame needs a closing double quote mark: no regex search without one
+    if has_closing_double_quote(para) && r.quote_frame.is_match(para) {
         return None;
     }
     let weak = usize::from(cap.position.is_some()) + usize::from(progressive) + usize::from(after_headline);
