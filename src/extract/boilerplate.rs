@@ -29,10 +29,10 @@ struct Res {
     copyright: Regex,
     dateline: Regex,
     tags: Regex,
-    /// Words a byline line contains (기자, 특파원, 논설위원), searchers built once.
-    byline_words: [memchr::memmem::Finder<'static>; 3],
-    /// Words a copyright line contains (ⓒ, ©, opyright, ...).
-    copyright_words: [memchr::memmem::Finder<'static>; 7],
+    /// Hangul words a copyright line without ⓒ or © contains (저작권, 금지).
+    copyright_words: [memchr::memmem::Finder<'static>; 2],
+    /// ASCII words a copyright line without ⓒ or © contains (opyright, OPYRIGHT, reserved).
+    copyright_ascii: [memchr::memmem::Finder<'static>; 3],
 }
 
 fn res() -> &'static Res {
@@ -60,9 +60,8 @@ fn res() -> &'static Res {
         .expect("dateline regex"),
         tags: Regex::new(r"^(?:\s*[\[【](?:속보|단독|종합|영상|포토|사진|인터뷰|르포|기획|사설|칼럼|1보|2보|\d보|종합\d?보?|특징주|오늘의 운세|팩트체크|이슈)[\]】]\s*)+")
             .expect("tags regex"),
-        byline_words: ["기자", "특파원", "논설위원"].map(|w| memchr::memmem::Finder::new(w.as_bytes())),
-        copyright_words: ["ⓒ", "©", "opyright", "OPYRIGHT", "저작권", "금지", "reserved"]
-            .map(|w| memchr::memmem::Finder::new(w.as_bytes())),
+        copyright_words: ["저작권", "금지"].map(|w| memchr::memmem::Finder::new(w.as_bytes())),
+        copyright_ascii: ["opyright", "OPYRIGHT", "reserved"].map(|w| memchr::memmem::Finder::new(w.as_bytes())),
     })
 }
 
@@ -116,14 +115,17 @@ pub fn classify(line: &str) -> Line {
         }
     }
     let has = |words: &[memchr::memmem::Finder<'static>]| words.iter().any(|f| f.find(line.as_bytes()).is_some());
-    if line.len() < 120 && has(&r.byline_words) && r.lone_byline.is_match(line) {
+    if line.len() < 120 && ends_like_byline(line) && r.lone_byline.is_match(line) {
         return Line::Boilerplate("byline");
     }
     let sentence = line.trim_end_matches(['.', ' ']).ends_with('다');
     // ⓒ and © alone make the copyright regex match
     if line.len() < 300
         && !sentence
-        && (has_copyright_sign(line) || has(&r.copyright_words) && r.copyright.is_match(line))
+        && (has_copyright_sign(line)
+            || (has(&r.copyright_words)
+                || memchr::memchr3(b'y', b'Y', b'v', line.as_bytes()).is_some() && has(&r.copyright_ascii))
+                && r.copyright.is_match(line))
     {
         return Line::Boilerplate("copyright");
     }
@@ -190,6 +192,14 @@ fn ascii_date_in(line: &str) -> Option<Option<(u32, u32, u32)>> {
     Some(None)
 }
 
+/// True when `line`, without the white space and `=` at its end, ends with 기자, 특파원 or
+/// 논설위원: the `lone_byline` regex (a title, then `\s*=?\s*` to the end) cannot match
+/// otherwise, so its search is skipped.
+fn ends_like_byline(line: &str) -> bool {
+    let t = line.trim_end_matches(|c: char| c.is_whitespace() || c == '=');
+    t.ends_with("기자") || t.ends_with("특파원") || t.ends_with("논설위원")
+}
+
 /// True when `line` has a `ⓒ` (E2 93 92) or a `©` (C2 A9), found by their last bytes.
 fn has_copyright_sign(line: &str) -> bool {
     let b = line.as_bytes();
@@ -243,6 +253,34 @@ pub fn looks_like_headline(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byline_gate_passes_every_line_the_lone_byline_regex_matches() {
+        let lines = [
+            "김민수 기자",
+            "김민수기자",
+            "/ 김민수 기자 =",
+            "=김민수 특파원=",
+            "- 박서연 논설위원  ",
+            "이하늘 인턴기자\u{3000}",
+            "정태호 선임기자 = ",
+            "최은정 기자 촬영",
+            "기자회견을 열었다",
+            "김민수 기자의 취재",
+            "서울=연합뉴스 김민수 기자",
+            "김 기자",
+        ];
+        let r = res();
+        for l in lines {
+            if r.lone_byline.is_match(l) {
+                assert!(ends_like_byline(l), "{l}");
+            }
+        }
+        assert!(ends_like_byline("/ 김민수 기자 ="));
+        assert!(!ends_like_byline("최은정 기자 촬영"));
+        assert_eq!(classify("김민수 기자"), Line::Boilerplate("byline"));
+        assert_eq!(classify("=김민수 특파원="), Line::Boilerplate("byline"));
+    }
 
     #[test]
     fn boilerplate_lines() {

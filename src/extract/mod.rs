@@ -362,7 +362,9 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
             Src::Figure(n) => (Kind::Figure, figs[n].label),
             Src::Caption(_) => (Kind::Caption, "CAPTION"),
         };
-        let mut a = Annotation::new(id, kind, label, r.start, r.end);
+        // filled in place: an annotation is large, and moving it costs a copy
+        anns.push(Annotation::new(id, kind, label, r.start, r.end));
+        let Some(a) = anns.last_mut() else { continue };
         a.layer = LAYER.to_string();
         match src {
             Src::Entity(n) => a.canonical = Some(std::mem::take(&mut all_ents[n].2)),
@@ -398,7 +400,6 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
                 }
             }
         }
-        anns.push(a);
     }
 
     let mut extra = Map::new();
@@ -446,10 +447,11 @@ fn ann_id(prefix: char, n: usize) -> String {
             break;
         }
     }
-    i -= 1;
-    digits[i] = prefix as u8;
-    // ASCII letter and digits
-    String::from_utf8(digits[i..].to_vec()).unwrap_or_default()
+    let mut id = String::with_capacity(digits.len() - i + 1);
+    id.push(prefix);
+    // ASCII digits: pushed as chars, no UTF-8 validation of a byte buffer
+    id.extend(digits[i..].iter().map(|&d| char::from(d)));
+    id
 }
 
 /// Sets every annotation's `text` to the text it covers (the extractor leaves `text` empty: the
