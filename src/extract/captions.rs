@@ -99,7 +99,7 @@ fn has_closing_double_quote(para: &str) -> bool {
 
 /// Decides whether paragraph `para` is a caption. `after_headline`: it is the first paragraph.
 pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
-    if para.len() > 250 * 3 || (para.len() > 250 && para.chars().count() > 250) {
+    if para.len() > 250 * 3 {
         return None;
     }
     let mut cap = Caption::default();
@@ -108,6 +108,10 @@ pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
     // cheap pre-checks before the regexes: a credit or a marker needs one of these words
     let cue = has_cue(para);
     if !(strong || cue || progressive && after_headline) {
+        return None;
+    }
+    // more than 250 characters: no caption (counted only for a paragraph that passed the gate)
+    if para.len() > 250 && para.chars().count() > 250 {
         return None;
     }
     let r = res();
