@@ -17,6 +17,8 @@ pub struct Caption {
 }
 
 struct Res {
+    /// The reference for [`credit_capture`] (its unit test compares them).
+    #[cfg(test)]
     credit: Regex,
     slash_credit: Regex,
     bracket_credit: Regex,
@@ -28,6 +30,7 @@ struct Res {
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| Res {
+        #[cfg(test)]
         credit: Regex::new(
             r"[(\[]\s*((?:사진|자료|그래픽|이미지|영상|출처|사진\s?제공|자료사진)\s*(?:[=:]\s*[^)\]]{1,40})?)[)\]]",
         )
@@ -97,6 +100,60 @@ fn has_closing_double_quote(para: &str) -> bool {
     memchr::memchr2_iter(b'"', 0x9D, b).any(|at| b[at] == b'"' || at >= 2 && b[at - 2..at] == [0xE2, 0x80])
 }
 
+/// Group 1 of the `credit` regex (see [`res`]), matched by hand with the regex's leftmost-first
+/// semantics: at the first `(` or `[` where it matches, white space, a credit word (the
+/// alternatives in the regex's order, `사진\s?제공` with its space first), white space, then either
+/// `)` / `]` directly, or `=` / `:`, white space and 1 to 40 characters other than `)` and `]`
+/// before a `)` or `]`.
+fn credit_capture(para: &str) -> Option<&str> {
+    let b = para.as_bytes();
+    // \s* (Unicode white space, as in the regex): the index after it
+    let spaces = |i: usize| para[i..].find(|c: char| !c.is_whitespace()).map_or(para.len(), |k| i + k);
+    // what follows the credit word at `k`: the end of the group, or None
+    let tail = |k: usize| -> Option<usize> {
+        let m = spaces(k);
+        match b.get(m) {
+            Some(b')' | b']') => Some(m),
+            Some(b'=' | b':') => {
+                let q = spaces(m + 1);
+                let e = q + para[q..].find([')', ']'])?;
+                let n = para[q..e].chars().count();
+                // with nothing left after the spaces, the last space is the one character
+                ((1..=40).contains(&n) || n == 0 && q > m + 1).then_some(e)
+            }
+            _ => None,
+        }
+    };
+    for at in memchr::memchr2_iter(b'(', b'[', b) {
+        let j = spaces(at + 1);
+        let rest = &para[j..];
+        for w in ["사진", "자료", "그래픽", "이미지", "영상", "출처"] {
+            if rest.starts_with(w) {
+                if let Some(e) = tail(j + w.len()) {
+                    return Some(&para[j..e]);
+                }
+            }
+        }
+        if let Some(r) = rest.strip_prefix("사진") {
+            let space = r.chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8);
+            // \s? is greedy: with the space first, then without
+            for s in [(space > 0).then_some(space), Some(0)].into_iter().flatten() {
+                if r[s..].starts_with("제공") {
+                    if let Some(e) = tail(j + "사진".len() + s + "제공".len()) {
+                        return Some(&para[j..e]);
+                    }
+                }
+            }
+        }
+        if rest.starts_with("자료사진") {
+            if let Some(e) = tail(j + "자료사진".len()) {
+                return Some(&para[j..e]);
+            }
+        }
+    }
+    None
+}
+
 /// Decides whether paragraph `para` is a caption. `after_headline`: it is the first paragraph.
 pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
     if para.len() > 250 * 3 {
@@ -116,16 +173,15 @@ pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
     }
     let r = res();
     if cue {
-        if let Some(c) = r.credit.captures(para).or_else(|| r.agency.captures(para)) {
-            let credit = c.get(1).map(|m| m.as_str().to_string());
+        let found = credit_capture(para).or_else(|| r.agency.captures(para).and_then(|c| c.get(1)).map(|m| m.as_str()));
+        if let Some(text) = found {
             // "(사진)" alone inside a sentence is rare; a credit needs '=' / ':' or 자료사진 / 제공
-            let text = credit.clone().unwrap_or_default();
             if text.contains(['=', ':'])
                 || text.contains("자료사진")
                 || text.contains("제공")
                 || text.contains("연합뉴스")
             {
-                cap.credit = credit;
+                cap.credit = Some(text.to_string());
                 strong = true;
             }
         }
@@ -169,6 +225,56 @@ mod tests {
         assert!(caption("(오른쪽 두 번째) 김 대표가 설명하고 있다.", false).is_some());
         // one weak cue is not enough
         assert!(caption("주민들이 대피하고 있다.", false).is_none());
+    }
+
+    #[test]
+    fn the_hand_credit_match_agrees_with_the_credit_regex() {
+        let r = res();
+        let long = |n: usize| "가".repeat(n);
+        let mut contents: Vec<String> =
+            ["", " ", "  ", "한빛전자", " 한빛전자 제공", "연합뉴스", "a)b", "김(가명)", "]"]
+                .map(String::from)
+                .to_vec();
+        for n in [1, 39, 40, 41] {
+            contents.push(long(n));
+            contents.push(format!(" {}", long(n)));
+            contents.push(format!("  {}", long(n - 1)));
+        }
+        let words = [
+            "사진",
+            "자료",
+            "그래픽",
+            "이미지",
+            "영상",
+            "출처",
+            "사진제공",
+            "사진 제공",
+            "사진  제공",
+            "자료사진",
+            "사진\u{3000}제공",
+            "제공",
+            "사진자료",
+        ];
+        let mut n = 0;
+        for open in ["(", "[", "( ", "[\u{3000}", "（"] {
+            for w in words {
+                for sep in ["", "=", ":", " =", " : ", "==", "= "] {
+                    for c in &contents {
+                        for close in [")", "]", " )", "", "】"] {
+                            for (before, after) in
+                                [("", ""), ("주민들이 모였다. ", " 끝"), ("(참고) [", ")"), ("(사진 ", " (사진=한빛)")]
+                            {
+                                let line = format!("{before}{open}{w}{sep}{c}{close}{after}");
+                                let want = r.credit.captures(&line).and_then(|m| m.get(1)).map(|m| m.as_str());
+                                assert_eq!(credit_capture(&line), want, "{line}");
+                                n += usize::from(want.is_some());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 1000, "{n}");
     }
 
     #[test]
