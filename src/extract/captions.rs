@@ -186,7 +186,17 @@ pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
             }
         }
         if cap.credit.is_none() {
-            if let Some(c) = r.slash_credit.captures(para).or_else(|| r.bracket_credit.captures(para)) {
+            // the regexes need a `/` before 사진, or `제공]` at the end: no search without them
+            let slash = memchr::memchr(b'/', para.as_bytes()).is_some_and(|k| para[k..].contains("사진"));
+            let bracket = para.trim_end().ends_with("제공]");
+            let found = if slash { r.slash_credit.captures(para) } else { None }.or_else(|| {
+                if bracket {
+                    r.bracket_credit.captures(para)
+                } else {
+                    None
+                }
+            });
+            if let Some(c) = found {
                 cap.credit = c.get(1).map(|m| m.as_str().to_string());
                 strong = true;
             }
