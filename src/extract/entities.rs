@@ -323,7 +323,7 @@ pub fn find(
         text,
         toks,
         gaz,
-        cands: Vec::new(),
+        cands: Vec::with_capacity(n / 6 + 4),
         owner: vec![None; n],
         blocked: vec![false; n],
         known: Vec::new(),

@@ -126,7 +126,8 @@ fn normalize_line(line: &str) -> std::borrow::Cow<'_, str> {
 
 fn layout(cleaned: &str) -> Layout {
     let mut lay = Layout::default();
-    let mut body: Vec<std::borrow::Cow<str>> = Vec::new();
+    // lines and paragraphs sized once from the text length (news lines are rarely shorter)
+    let mut body: Vec<std::borrow::Cow<str>> = Vec::with_capacity(cleaned.len() / 64 + 4);
     for raw in cleaned.split('\n') {
         let line = normalize_line(raw);
         if line.is_empty() {
@@ -158,6 +159,7 @@ fn layout(cleaned: &str) -> Layout {
         }
     }
     let mut text = String::with_capacity(body.iter().map(|p| p.len() + 1).sum());
+    lay.paras.reserve_exact(body.len());
     for (i, p) in body.iter().enumerate().skip(first) {
         if i > first {
             text.push('\n');

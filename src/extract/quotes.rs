@@ -145,7 +145,8 @@ fn next_word_after(text: &str, at: usize) -> &str {
 
 /// Finds and classifies every quoted span of the paragraphs.
 pub fn find_marks(text: &str, paras: &[Range<usize>], gaz: &Gazetteer) -> Vec<QuoteSpan> {
-    let mut out = Vec::new();
+    // sized once (quoted spans are a few per kilobyte of news text)
+    let mut out = Vec::with_capacity(text.len() / 128 + 4);
     for (pi, r) in paras.iter().enumerate() {
         let p = &text[r.start..r.end];
         let pb = p.as_bytes();

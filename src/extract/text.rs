@@ -130,7 +130,7 @@ pub const DOUBLE_CLOSE: &[char] = &['”', '"', '」', '』', '″'];
 /// sentence (`“…다.” 동해FC …`) ends it too when a space follows the closing mark.
 pub fn sentences(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
     let p = &text[r.start..r.end];
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(p.len() / 64 + 2);
     let mut start = 0;
     let mut depth = 0u32;
     let mut straight_open = false;
