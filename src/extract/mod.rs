@@ -606,6 +606,20 @@ mod tests {
     }
 
     #[test]
+    fn the_chunk_test_agrees_with_the_character_walk_on_two_and_three_byte_signs() {
+        // C2 and E2 leads are decided in the chunk test by the two bytes after them (when the
+        // text goes on): every character of those blocks, at several offsets inside a long text
+        for u in (0x80..0x100u32).chain(0x2000..0x2100) {
+            let Some(c) = char::from_u32(u) else { continue };
+            for lead in ["", "a", "ab"] {
+                let s = format!("{lead}{}{c}끝{}", "한".repeat(20), "한".repeat(30));
+                let walk = s.char_indices().all(|(i, _)| clean_char_len(&s, i).is_some());
+                assert_eq!(already_clean(&s), walk, "U+{u:04X} after {lead:?}");
+            }
+        }
+    }
+
+    #[test]
     fn the_clean_fast_path_sees_every_position_of_a_chunk() {
         // a character at any offset (across the 64-byte chunks, after 1- and 3-byte characters)
         for lead in ["", "a", "ab", "가", "가a"] {
