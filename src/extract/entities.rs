@@ -156,13 +156,14 @@ impl<'a> St<'a> {
         if n != w.chars().count() || !(min_syl..=4).contains(&n) || self.common(w) || self.gaz.names.contains_key(w) {
             return false;
         }
-        let first: String = w.chars().take(1).collect();
-        let two: String = w.chars().take(2).collect();
+        // every character is a syllable (three bytes): the first one or two are a prefix slice
+        let first = &w[..w.len().min(3)];
+        let two = &w[..w.len().min(6)];
         // four syllables only with a two-syllable surname (남궁민수); 동방조선 is no name
         if n == 4 {
-            return self.gaz.surnames.contains(two.as_str());
+            return self.gaz.surnames.contains(two);
         }
-        (n == 3 && self.gaz.surnames.contains(two.as_str())) || self.gaz.surnames.contains(first.as_str())
+        (n == 3 && self.gaz.surnames.contains(two)) || self.gaz.surnames.contains(first)
     }
 
     fn name_token_ok(&self, i: usize) -> bool {
