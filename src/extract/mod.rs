@@ -374,7 +374,9 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
             items.push((paras[i].clone(), ann_id('c', cn), Src::Caption(i)));
         }
     }
-    items.sort_unstable_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)).then_with(|| a.1.cmp(&b.1)));
+    // four sorted runs (entities, quotes, figures, captions): the stable sort merges them; ids are
+    // unique, so the order is the same as with any other sort
+    items.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)).then_with(|| a.1.cmp(&b.1)));
     let mut anns: Vec<Annotation> = Vec::with_capacity(items.len());
     for (r, id, src) in items {
         let (kind, label) = match src {
