@@ -203,8 +203,10 @@ fn scan(raw: &str) -> (bool, bool, usize) {
     (stage1, stage2, count)
 }
 
-/// 3 when a Hangul syllable (U+AC00..=U+D7A3) starts at `b[i]`, else 0. `b` is valid UTF-8,
-/// so the lead byte and the first continuation byte tell.
+/// The byte length of the Hangul syllable (U+AC00..=U+D7A3) at `b[i]`: 3, or 0 when none starts
+/// there (or `i` is past the end). `b` is valid UTF-8, so the lead byte and the first
+/// continuation byte tell. The one test for "a syllable starts here" of cleaning, layout and
+/// the extractor.
 #[inline]
 pub(crate) fn hangul_len_at(b: &[u8], i: usize) -> usize {
     // U+AC00 is EA B0 80, U+D7A3 is ED 9E A3

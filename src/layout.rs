@@ -132,13 +132,8 @@ pub fn grapheme_width(g: &str, ambiwide: bool) -> usize {
     if b.len() == 1 {
         return 1;
     }
-    if b.len() == 3 && b[0] >= 0xEA && b[0] <= 0xED {
-        // Hangul syllables U+AC00..U+D7A3 are EA B0 80 ..= ED 9E A3
-        if let Some(c) = g.chars().next() {
-            if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
-                return 2;
-            }
-        }
+    if b.len() == 3 && crate::clean::hangul_len_at(b, 0) == 3 {
+        return 2; // a Hangul syllable alone
     }
     let w = if ambiwide { g.width_cjk() } else { g.width() };
     w + g.chars().filter(|&c| c == '\u{FF9E}' || c == '\u{FF9F}').count()

@@ -11,8 +11,9 @@
 //! excluded.
 
 use super::dates::{add_months, DateValue, Grain, Ymd, RELATIVE};
-use super::hangul::{is_particle_tail, is_syllable, is_word_char, syllable_len_at};
+use super::hangul::{is_particle_tail, is_syllable, is_word_char};
 use super::numerals::{self, digit_value};
+use crate::clean::hangul_len_at;
 
 /// Figure labels.
 pub const MONEY: &str = "MONEY";
@@ -377,9 +378,9 @@ pub fn scan_paragraph(text: &str, start: usize, end: usize, ctx: &mut DateContex
             continue;
         }
         // the syllables after the first of a word start nothing: step over them
-        if is_word_char(prev) && syllable_len_at(b, i) > 0 {
+        if is_word_char(prev) && hangul_len_at(b, i) > 0 {
             let mut j = i + 3;
-            while j < end && syllable_len_at(b, j) > 0 {
+            while j < end && hangul_len_at(b, j) > 0 {
                 j += 3;
             }
             prev = p[..j].chars().next_back().unwrap_or(' ');

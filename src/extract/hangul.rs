@@ -14,20 +14,6 @@ pub fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || is_syllable(c)
 }
 
-/// The byte length of the Hangul syllable (U+AC00..U+D7A3, the 3-byte sequences EA B0 80 ..=
-/// ED 9E A3) at `b[i]`, or 0 when none starts there. `b` is valid UTF-8.
-#[inline]
-pub fn syllable_len_at(b: &[u8], i: usize) -> usize {
-    let x = b[i];
-    if (0xEA..=0xED).contains(&x) && i + 2 < b.len() {
-        let c = (u32::from(x & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
-        if (0xAC00..=0xD7A3).contains(&c) {
-            return 3;
-        }
-    }
-    0
-}
-
 /// The final consonant index of a syllable (0 = none, 8 = ㄹ), or `None` for other characters.
 #[inline]
 pub fn final_index(c: char) -> Option<u32> {

@@ -239,8 +239,7 @@ fn clean_char_len(s: &str, i: usize) -> Option<usize> {
     if x < 0x80 {
         return ((0x20..0x7F).contains(&x) || x == b'\n').then_some(1);
     }
-    // Hangul syllables: EB, EC (U+B000..U+CFFF), EA B0..BF (U+AC00..U+AFFF), ED 80..9D (U+D000..U+D77F)
-    if matches!((x, b.get(i + 1)), (0xEB | 0xEC, _) | (0xEA, Some(0xB0..=0xBF)) | (0xED, Some(0x80..=0x9D))) {
+    if crate::clean::hangul_len_at(b, i) == 3 {
         return Some(3);
     }
     let c = s[i..].chars().next()?;

@@ -112,7 +112,7 @@ fn word_char_len(b: &[u8], i: usize) -> usize {
     if b[i].is_ascii_alphanumeric() {
         return 1;
     }
-    super::hangul::syllable_len_at(b, i)
+    crate::clean::hangul_len_at(b, i)
 }
 
 /// The paragraph ranges of a text with one paragraph (for tests and single lines).
