@@ -175,5 +175,9 @@ proptest! {
             }
         }
         prop_assert!(a.problems.is_empty(), "{:?}", a.problems);
+        // the extractor skips ingest::validate: it must find nothing (flags, problems, order)
+        let mut checked = a.clone();
+        gisa::ingest::validate(&mut checked);
+        prop_assert_eq!(checked, a);
     }
 }

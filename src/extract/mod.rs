@@ -260,8 +260,10 @@ fn clean_char_len(s: &str, i: usize) -> Option<usize> {
 /// Extracts an annotated article from plain text (a `.txt` file's content).
 ///
 /// The result has `id`, `title` (the headline, tags such as `[단독]` in `extra["tags"]`),
-/// `published` (the option, else the date line), the cleaned text and the annotations, and has
-/// been through [`ingest::validate`].
+/// `published` (the option, else the date line), the cleaned text and the annotations, in
+/// reading order. The article is valid by construction (unique ids, speakers that name entity
+/// annotations, no claimed texts), so [`ingest::validate`] would find nothing: tests check that
+/// on the evaluation set and on generated text, and the extractor does not pay for the checks.
 pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article {
     let cleaned: std::borrow::Cow<str> = if already_clean(raw_text) {
         std::borrow::Cow::Borrowed(raw_text)
@@ -447,7 +449,16 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
         extra,
         ..Default::default()
     };
-    ingest::validate(&mut article);
+    // built in reading order; sorting only checks that
+    article.sort_annotations();
+    debug_assert!(
+        {
+            let mut checked = article.clone();
+            ingest::validate(&mut checked);
+            checked == article
+        },
+        "validate finds nothing in extracted articles"
+    );
     article
 }
 
