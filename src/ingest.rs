@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::clean::{clean, clean_line, Bias};
-use crate::model::{Annotation, Article, Flag, Kind, Problem, ReviewStatus};
+use crate::model::{name_of, Annotation, Article, Flag, Kind, Problem, ReviewStatus};
 use crate::offsets::{self, Unit};
 
 mod fast;
@@ -589,7 +589,7 @@ pub(crate) fn parse_annotation(mut o: RawObj, index: usize) -> ParsedAnn {
             Kind::Entity
         }
     };
-    let label = take_string(o, "label").unwrap_or_else(|| kind.as_str().to_ascii_uppercase());
+    let label = take_string(o, "label").map_or_else(|| kind.as_str().to_ascii_uppercase().into(), name_of);
     let (s, s_err) = read_offset(o.get("start"));
     let (e, e_err) = read_offset(o.get("end"));
     let mut bad = false;
@@ -619,15 +619,15 @@ pub(crate) fn parse_annotation(mut o: RawObj, index: usize) -> ParsedAnn {
         a.value = Some(v);
         o.remove("value");
     }
-    a.unit = take_string(o, "unit");
+    a.unit = take_string(o, "unit").map(name_of);
     if let Some(Value::Bool(b)) = o.get("approx") {
         a.approx = Some(*b);
         o.remove("approx");
     }
     if matches!(o.get("bound"), Some(Value::String(b)) if b == "min" || b == "max") {
-        a.bound = take_string(o, "bound");
+        a.bound = take_string(o, "bound").map(name_of);
     }
-    a.layer = take_string(o, "layer").unwrap_or_default();
+    a.layer = take_string(o, "layer").map(name_of).unwrap_or_default();
     if let Some(st) = o.get("status").and_then(Value::as_str).and_then(ReviewStatus::parse) {
         a.status = st;
         o.remove("status");
@@ -788,21 +788,21 @@ pub fn article_to_value(a: &Article) -> Value {
             let mut m = Map::new();
             m.insert("id".into(), Value::String(x.id.clone()));
             m.insert("kind".into(), Value::String(x.kind.as_str().into()));
-            m.insert("label".into(), Value::String(x.label.clone()));
+            m.insert("label".into(), Value::String(x.label.to_string()));
             m.insert("start".into(), Value::from(offs[2 * i]));
             m.insert("end".into(), Value::from(offs[2 * i + 1]));
             if let Some(t) = &x.text {
                 m.insert("text".into(), Value::String(t.clone()));
             }
             for (k, v) in [
-                ("speaker", &x.speaker),
-                ("speaker_text", &x.speaker_text),
-                ("canonical", &x.canonical),
-                ("unit", &x.unit),
-                ("bound", &x.bound),
+                ("speaker", x.speaker.as_deref()),
+                ("speaker_text", x.speaker_text.as_deref()),
+                ("canonical", x.canonical.as_deref()),
+                ("unit", x.unit.as_deref()),
+                ("bound", x.bound.as_deref()),
             ] {
                 if let Some(v) = v {
-                    m.insert(k.into(), Value::String(v.clone()));
+                    m.insert(k.into(), Value::String(v.to_string()));
                 }
             }
             if let Some(v) = x.value {
@@ -812,7 +812,7 @@ pub fn article_to_value(a: &Article) -> Value {
                 m.insert("approx".into(), Value::Bool(b));
             }
             if !x.layer.is_empty() {
-                m.insert("layer".into(), Value::String(x.layer.clone()));
+                m.insert("layer".into(), Value::String(x.layer.to_string()));
             }
             if x.status != ReviewStatus::Unreviewed {
                 m.insert("status".into(), Value::String(x.status.as_str().into()));

@@ -121,6 +121,68 @@ impl Flag {
     }
 }
 
+/// A short text that is usually one of a few fixed words (a label, a layer, a unit): either a
+/// `&'static str`, which costs no allocation, or an owned `String`. It reads as a `str`
+/// (`Deref`), compares with `&str` and `String`, and is written to files as a plain string.
+pub type Name = std::borrow::Cow<'static, str>;
+
+/// Labels, layers, units and bounds common enough that [`name`] shares one static copy.
+const COMMON_NAMES: &[&str] = &[
+    "PERSON",
+    "ORG",
+    "LOC",
+    "PRODUCT",
+    "TERM",
+    "QUOTE",
+    "CAPTION",
+    "MONEY",
+    "PERCENT",
+    "QUANTITY",
+    "DATE",
+    "DURATION",
+    "ENTITY",
+    "FIGURE",
+    "PER",
+    "PS",
+    "LC",
+    "OG",
+    "DT",
+    "QT",
+    "TI",
+    "GPE",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "CARDINAL",
+    "gold",
+    "gisa-extract",
+    "KRW",
+    "USD",
+    "%",
+    "%p",
+    "date",
+    "min",
+    "max",
+];
+
+/// A [`Name`] for `s`: a shared static copy when `s` is a common label, layer or unit (no
+/// allocation), else an owned copy.
+pub fn name(s: &str) -> Name {
+    match COMMON_NAMES.iter().find(|c| **c == s) {
+        Some(c) => Name::Borrowed(c),
+        None => Name::Owned(s.to_string()),
+    }
+}
+
+/// [`name`] for an owned string: the common ones are replaced by their static copy (and the
+/// string freed), others are kept as they are.
+pub fn name_of(s: String) -> Name {
+    match COMMON_NAMES.iter().find(|c| **c == s) {
+        Some(c) => Name::Borrowed(c),
+        None => Name::Owned(s),
+    }
+}
+
 /// One annotated span of an article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Annotation {
@@ -128,8 +190,9 @@ pub struct Annotation {
     pub id: String,
     /// What the span is.
     pub kind: Kind,
-    /// Free label: `PERSON`, `ORG`, `MONEY`, `DATE`, `QUOTE`, ...
-    pub label: String,
+    /// Free label: `PERSON`, `ORG`, `MONEY`, `DATE`, `QUOTE`, ... (a [`Name`]: the common
+    /// labels cost no allocation).
+    pub label: Name,
     /// Byte offset of the first byte, in the cleaned text.
     pub start: usize,
     /// Byte offset one past the last byte, in the cleaned text (`start <= end`).
@@ -145,13 +208,13 @@ pub struct Annotation {
     /// For figures: the normalised value.
     pub value: Option<f64>,
     /// For figures: the unit of `value` (`KRW`, `USD`, `%`, `명`, `date`, ...).
-    pub unit: Option<String>,
+    pub unit: Option<Name>,
     /// For figures: the surface form is approximate (`약`, `여`, `가량`).
     pub approx: Option<bool>,
     /// For figures: `"min"` (이상, 최소) or `"max"` (이하, 최대), when bounded.
-    pub bound: Option<String>,
+    pub bound: Option<Name>,
     /// Where the annotation comes from: `gold`, a model version, an annotator. Empty = default.
-    pub layer: String,
+    pub layer: Name,
     /// Review decision (the review issue fills this).
     pub status: ReviewStatus,
     /// Problems found at ingest; the annotation is kept and shown flagged.
@@ -162,7 +225,7 @@ pub struct Annotation {
 
 impl Annotation {
     /// A new annotation with only the required parts set.
-    pub fn new(id: impl Into<String>, kind: Kind, label: impl Into<String>, start: usize, end: usize) -> Self {
+    pub fn new(id: impl Into<String>, kind: Kind, label: impl Into<Name>, start: usize, end: usize) -> Self {
         Annotation {
             id: id.into(),
             kind,
@@ -177,7 +240,7 @@ impl Annotation {
             unit: None,
             approx: None,
             bound: None,
-            layer: String::new(),
+            layer: Name::default(),
             status: ReviewStatus::Unreviewed,
             flags: Vec::new(),
             extra: Map::new(),
@@ -269,8 +332,8 @@ impl Article {
     pub fn layers(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for a in &self.annotations {
-            if !out.contains(&a.layer) {
-                out.push(a.layer.clone());
+            if !out.iter().any(|l| *l == a.layer) {
+                out.push(a.layer.to_string());
             }
         }
         out
@@ -285,5 +348,28 @@ impl Article {
             }
         }
         quote.speaker_text.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_names_are_shared_and_others_owned() {
+        for s in ["PERSON", "gold", "gisa-extract", "KRW", "%p", "max"] {
+            assert!(matches!(name(s), Name::Borrowed(b) if b == s), "{s}");
+            assert!(matches!(name_of(s.to_string()), Name::Borrowed(b) if b == s), "{s}");
+        }
+        // near misses and other texts keep exactly what was given
+        for s in ["person", "PERSONS", "PERSO", "", "model-v2", "한빛"] {
+            assert!(matches!(name(s), Name::Owned(ref o) if o == s), "{s:?}");
+            assert!(matches!(name_of(s.to_string()), Name::Owned(ref o) if o == s), "{s:?}");
+        }
+        // a name reads and compares as a str
+        let a = Annotation::new("e1", Kind::Entity, name("ORG"), 0, 3);
+        assert_eq!(a.label, "ORG");
+        assert_eq!(&*a.label, "ORG");
+        assert!(a.layer.is_empty());
     }
 }

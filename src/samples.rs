@@ -167,7 +167,7 @@ mod tests {
                 match (&q.speaker, &q.speaker_text) {
                     (Some(id), None) => {
                         let e = a.annotation(id).unwrap_or_else(|| panic!("{name}: {} dangling", q.id));
-                        assert_eq!((e.kind, e.label.as_str()), (Kind::Entity, "PERSON"), "{name}: {}", q.id);
+                        assert_eq!((e.kind, &*e.label), (Kind::Entity, "PERSON"), "{name}: {}", q.id);
                         by_entity += 1;
                     }
                     (None, Some(t)) => {
@@ -262,7 +262,7 @@ mod tests {
                 let whole = paras[i] == c.range();
                 // a caption that fills its paragraph makes it a caption block; an inline one does not
                 assert_eq!(blocks[i] == Block::Caption, whole, "{}", c.id);
-                match (whole, c.label.as_str()) {
+                match (whole, &*c.label) {
                     (true, "CREDIT") => {
                         assert!(a.span_text(c).starts_with("(사진="));
                         block_credit = true;

@@ -250,14 +250,14 @@ pub fn compare(gold: &Article, predicted: &Article) -> Comparison {
     let mut open: HashMap<(Kind, &str, usize, usize), Vec<usize>> = HashMap::new();
     if same_text {
         for (i, a) in gold.annotations.iter().enumerate().rev() {
-            open.entry((a.kind, a.label.as_str(), a.start, a.end)).or_default().push(i);
+            open.entry((a.kind, &*a.label, a.start, a.end)).or_default().push(i);
         }
     }
     let mut used = vec![false; gold.annotations.len()];
     for p in &predicted.annotations {
-        let hit = open.get_mut(&(p.kind, p.label.as_str(), p.start, p.end)).and_then(Vec::pop);
+        let hit = open.get_mut(&(p.kind, &*p.label, p.start, p.end)).and_then(Vec::pop);
         let Some(gi) = hit else {
-            cmp.differences.push(Difference::Spurious(p.kind, p.label.clone(), predicted.span_text(p).to_string()));
+            cmp.differences.push(Difference::Spurious(p.kind, p.label.to_string(), predicted.span_text(p).to_string()));
             continue;
         };
         used[gi] = true;
@@ -297,7 +297,7 @@ pub fn compare(gold: &Article, predicted: &Article) -> Comparison {
     }
     for (i, g) in gold.annotations.iter().enumerate() {
         if !used[i] {
-            cmp.differences.push(Difference::Missing(g.kind, g.label.clone(), short(gold.span_text(g))));
+            cmp.differences.push(Difference::Missing(g.kind, g.label.to_string(), short(gold.span_text(g))));
         }
     }
     cmp
@@ -336,7 +336,7 @@ mod tests {
 
     fn ann(id: &str, kind: Kind, label: &str, text: &str, part: &str) -> Annotation {
         let s = text.find(part).unwrap();
-        Annotation::new(id, kind, label, s, s + part.len())
+        Annotation::new(id, kind, label.to_string(), s, s + part.len())
     }
 
     const T: &str = "김민수 대표는 “매출이 20억 원 늘었다”고 말했다.";

@@ -45,7 +45,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clean::clean;
 use crate::ingest::{self, LoadError, Loaded};
-use crate::model::{Annotation, Article, Kind};
+use crate::model::{Annotation, Article, Kind, Name};
 
 pub use dates::Ymd;
 pub use gazetteer::Gazetteer;
@@ -389,7 +389,7 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
         // filled in place: an annotation is large, and moving it costs a copy
         anns.push(Annotation::new(id, kind, label, r.start, r.end));
         let Some(a) = anns.last_mut() else { continue };
-        a.layer = LAYER.to_string();
+        a.layer = Name::Borrowed(LAYER);
         match src {
             Src::Entity(n) => a.canonical = Some(std::mem::take(&mut all_ents[n].2)),
             Src::Quote(i) => {
@@ -403,9 +403,9 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
             Src::Figure(n) => {
                 let f = &figs[n];
                 a.value = f.value;
-                a.unit = f.unit.filter(|u| !u.is_empty()).map(str::to_string);
+                a.unit = f.unit.filter(|u| !u.is_empty()).map(Name::Borrowed);
                 a.approx = Some(f.approx);
-                a.bound = f.bound.map(str::to_string);
+                a.bound = f.bound.map(Name::Borrowed);
                 if let Some(d) = &f.date {
                     a.extra.insert("date".into(), Value::String(d.clone()));
                 }
@@ -563,7 +563,7 @@ mod tests {
         let f = find(Kind::Figure, "14일").expect("date");
         assert_eq!(f.value, Some(20250314.0));
         assert_eq!(find(Kind::Figure, "두 배").and_then(|x| x.value), Some(2.0));
-        assert_eq!(find(Kind::Entity, "반도체 겨울론").map(|x| x.label.as_str()), Some("TERM"));
+        assert_eq!(find(Kind::Entity, "반도체 겨울론").map(|x| &*x.label), Some("TERM"));
         let kim = find(Kind::Entity, "김").expect("surname reference");
         assert_eq!(kim.canonical.as_deref(), Some("김민수"));
         let c = a.annotations.iter().find(|x| x.kind == Kind::Caption).expect("caption");

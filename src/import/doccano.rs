@@ -447,7 +447,7 @@ mod tests {
         layers.sort();
         assert_eq!(layers, vec!["a", "b"]);
         let renamed = a.annotation("1-2").unwrap();
-        assert_eq!((renamed.layer.as_str(), a.span_text(renamed)), ("b", "김 회장"));
+        assert_eq!((&*renamed.layer, a.span_text(renamed)), ("b", "김 회장"));
         assert_eq!(renamed.extra["source_id"], "1");
         let q = a.annotations.iter().find(|x| x.kind == Kind::Quote).unwrap();
         assert_eq!(q.speaker.as_deref(), Some("1-2"));
@@ -460,7 +460,7 @@ mod tests {
         let l = parse("m.jsonl", t, &LabelMap::new()).unwrap();
         let a = &l.articles[0];
         let x = &a.annotations[0];
-        assert_eq!((x.label.as_str(), a.span_text(x)), ("PER", "김하늘"));
+        assert_eq!((&*x.label, a.span_text(x)), ("PER", "김하늘"));
         // code points, not UTF-16: repaired by the text, and said so
         assert!(x.flags.contains(&Flag::Repaired));
         assert!(a.problems[0].message.contains("they do in code points"), "{:?}", a.problems);

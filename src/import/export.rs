@@ -92,7 +92,7 @@ fn base_bag(x: &Annotation, article: &Article, exported_id: &str, written_label:
         b.insert("id".into(), Value::String(x.id.clone()));
     }
     if written_label != x.label {
-        b.insert("label".into(), Value::String(x.label.clone()));
+        b.insert("label".into(), Value::String(x.label.to_string()));
     }
     // the importer infers the kind from the label it reads, which is the written one
     if LabelMap::default_kind_of(written_label) != x.kind {
@@ -101,11 +101,14 @@ fn base_bag(x: &Annotation, article: &Article, exported_id: &str, written_label:
     if x.status != ReviewStatus::Unreviewed {
         b.insert("status".into(), Value::String(x.status.as_str().into()));
     }
-    for (k, v) in
-        [("speaker_text", &x.speaker_text), ("canonical", &x.canonical), ("unit", &x.unit), ("bound", &x.bound)]
-    {
+    for (k, v) in [
+        ("speaker_text", x.speaker_text.as_deref()),
+        ("canonical", x.canonical.as_deref()),
+        ("unit", x.unit.as_deref()),
+        ("bound", x.bound.as_deref()),
+    ] {
         if let Some(v) = v {
-            b.insert(k.into(), Value::String(v.clone()));
+            b.insert(k.into(), Value::String(v.to_string()));
         }
     }
     if let Some(v) = x.value {
@@ -282,7 +285,7 @@ fn brat_ann(a: &Article) -> String {
         let t = &tid[i];
         let mut consumed: HashSet<&str> = HashSet::new();
         let label = if no_space(&x.label) {
-            x.label.clone()
+            x.label.to_string()
         } else if x.label.is_empty() {
             let k = x.kind.as_str();
             let mut c = k.chars();
@@ -292,7 +295,7 @@ fn brat_ann(a: &Article) -> String {
         };
         let mut bag = base_bag(x, a, t, &label);
         if !x.layer.is_empty() {
-            bag.insert("layer".into(), Value::String(x.layer.clone()));
+            bag.insert("layer".into(), Value::String(x.layer.to_string()));
         }
         // fragments
         let given = fragments(a, x);
@@ -749,7 +752,7 @@ fn labelstudio(a: &Article, i: usize) -> Value {
             let to = x.extra.get("to_name").and_then(Value::as_str).unwrap_or("text");
             let lkey = x.extra.get("ls_labels_key").and_then(Value::as_str).unwrap_or("labels");
             let labels = match x.extra.get("labels") {
-                Some(Value::Array(l)) if l.first().and_then(Value::as_str) == Some(x.label.as_str()) => {
+                Some(Value::Array(l)) if l.first().and_then(Value::as_str) == Some(&*x.label) => {
                     Value::Array(l.clone())
                 }
                 _ => {

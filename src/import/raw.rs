@@ -238,14 +238,14 @@ fn apply_bag(a: &mut Annotation, bag: Map<String, Value>) -> Vec<String> {
     for (k, v) in bag {
         match (k.as_str(), v) {
             ("id", Value::String(s)) => a.id = s,
-            ("label", Value::String(s)) => a.label = s,
+            ("label", Value::String(s)) => a.label = crate::model::name_of(s),
             ("text", Value::String(s)) => a.text = Some(clean(&s).0),
             ("contiguous", Value::Bool(true)) => {}
             ("kind", Value::String(s)) => match Kind::parse(&s) {
                 Some(kind) => a.kind = kind,
                 None => msgs.push(format!("gisa.kind \"{s}\" is no kind; kept the label's kind")),
             },
-            ("layer", Value::String(s)) => a.layer = s,
+            ("layer", Value::String(s)) => a.layer = crate::model::name_of(s),
             ("status", Value::String(s)) => match ReviewStatus::parse(&s) {
                 Some(st) => a.status = st,
                 None => msgs.push(format!("gisa.status \"{s}\" is no review status; ignored")),
@@ -253,8 +253,8 @@ fn apply_bag(a: &mut Annotation, bag: Map<String, Value>) -> Vec<String> {
             ("speaker", Value::String(s)) => a.speaker = Some(s),
             ("speaker_text", Value::String(s)) => a.speaker_text = Some(clean_line(&s)),
             ("canonical", Value::String(s)) => a.canonical = Some(clean_line(&s)),
-            ("unit", Value::String(s)) => a.unit = Some(s),
-            ("bound", Value::String(s)) => a.bound = Some(s),
+            ("unit", Value::String(s)) => a.unit = Some(crate::model::name_of(s)),
+            ("bound", Value::String(s)) => a.bound = Some(crate::model::name_of(s)),
             ("value", Value::Number(n)) => a.value = n.as_f64(),
             ("approx", Value::Bool(b)) => a.approx = Some(b),
             ("extra", Value::Object(m)) => {
@@ -534,8 +534,9 @@ pub(crate) fn finish(doc: RawDoc, kinds: &mut Kinds<'_>) -> Article {
         let f = &offs[first[i]..first[i] + nf * 2];
         let (start, end) = (f[0], f[nf * 2 - 1].max(f[0]));
         let kind = s.kind.unwrap_or_else(|| kinds.get(&s.label));
-        let mut a = Annotation::new(take(&mut s.id), kind, take(&mut s.label), start, end);
-        a.layer = take(&mut s.layer);
+        let label = crate::model::name_of(take(&mut s.label));
+        let mut a = Annotation::new(take(&mut s.id), kind, label, start, end);
+        a.layer = crate::model::name_of(take(&mut s.layer));
         a.status = take(&mut s.status);
         a.extra = take(&mut s.extra);
         let bag = s.bag.take();

@@ -508,17 +508,18 @@ impl Fields<'_> {
     fn into_parsed(self) -> ParsedAnn {
         let own = |c: Option<Cow<str>>| c.map(Cow::into_owned);
         let kind = self.kind.unwrap_or(Kind::Entity);
-        let label = own(self.label).unwrap_or_else(|| kind.as_str().to_ascii_uppercase());
+        let name = |c: Option<Cow<str>>| c.map(|c| crate::model::name(&c));
+        let label = name(self.label).unwrap_or_else(|| kind.as_str().to_ascii_uppercase().into());
         let mut a = Annotation::new(own(self.id).unwrap_or_default(), kind, label, 0, 0);
         a.text = self.text.map(|t| clean(&t).0);
         a.speaker = own(self.speaker);
         a.speaker_text = self.speaker_text.map(|t| clean_line(&t));
         a.canonical = self.canonical.map(|t| clean_line(&t));
         a.value = self.value;
-        a.unit = own(self.unit);
+        a.unit = name(self.unit);
         a.approx = self.approx;
-        a.bound = own(self.bound);
-        a.layer = own(self.layer).unwrap_or_default();
+        a.bound = name(self.bound);
+        a.layer = name(self.layer).unwrap_or_default();
         a.status = self.status.unwrap_or_default();
         a.extra = Map::new();
         ParsedAnn::clean(a, self.start.unwrap_or(0) as i128, self.end.unwrap_or(0) as i128)

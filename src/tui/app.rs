@@ -216,7 +216,7 @@ impl Doc {
                 let g = *by_name.entry(name).or_insert_with(|| {
                     groups.push(Group {
                         name: name.to_string(),
-                        label: a.label.clone(),
+                        label: a.label.to_string(),
                         mentions: Vec::new(),
                         flagged: false,
                     });
