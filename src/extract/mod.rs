@@ -97,15 +97,22 @@ struct Layout {
     paras: Vec<Range<usize>>,
 }
 
-fn normalize_line(line: &str) -> std::borrow::Cow<'_, str> {
-    let b = line.as_bytes();
-    // no tab, no NBSP (C2 A0), no two spaces in a row, no ideographic space (searchers built once)
+/// True when `s` has no spacing that [`normalize_line`] would change inside a line: no tab, no
+/// NBSP (C2 A0; any C2 lead counts), no two spaces in a row, no ideographic space.
+fn plain_spacing(s: &str) -> bool {
+    // searchers built once
     static FINDERS: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 2]> = std::sync::OnceLock::new();
     let [two_spaces, ideographic] = FINDERS
         .get_or_init(|| [memchr::memmem::Finder::new(b"  "), memchr::memmem::Finder::new("\u{3000}".as_bytes())]);
-    let plain =
-        memchr::memchr2(b'\t', 0xC2, b).is_none() && two_spaces.find(b).is_none() && ideographic.find(b).is_none();
-    if plain {
+    let b = s.as_bytes();
+    memchr::memchr2(b'\t', 0xC2, b).is_none() && two_spaces.find(b).is_none() && ideographic.find(b).is_none()
+}
+
+/// One line with its spacing normalised: spaces, tabs, NBSP and ideographic spaces inside it
+/// become one space, and none is left at either end. `plain` says that [`plain_spacing`] holds
+/// for the line (it was tested on the whole text at once): only the ends are trimmed.
+fn normalize_line(line: &str, plain: bool) -> std::borrow::Cow<'_, str> {
+    if plain || plain_spacing(line) {
         return std::borrow::Cow::Borrowed(line.trim_matches(' '));
     }
     let mut out = String::with_capacity(line.len());
@@ -128,8 +135,15 @@ fn layout(cleaned: &str) -> Layout {
     let mut lay = Layout::default();
     // lines and paragraphs sized once from the text length (news lines are rarely shorter)
     let mut body: Vec<std::borrow::Cow<str>> = Vec::with_capacity(cleaned.len() / 64 + 4);
-    for raw in cleaned.split('\n') {
-        let line = normalize_line(raw);
+    // one test of the spacing for the whole text: most texts need no line normalised
+    let plain = plain_spacing(cleaned);
+    let b = cleaned.as_bytes();
+    let mut from = 0;
+    while from <= b.len() {
+        let to = memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |k| from + k);
+        let raw = &cleaned[from..to];
+        from = to + 1;
+        let line = normalize_line(raw, plain);
         if line.is_empty() {
             continue;
         }
@@ -578,6 +592,36 @@ mod tests {
         let before = a.clone();
         crate::ingest::validate(&mut a);
         assert_eq!(a, before, "validate finds nothing to flag");
+    }
+
+    #[test]
+    fn lines_are_normalised_whether_or_not_the_text_is_plain() {
+        let paras = |text: &str| {
+            let lay = layout(text);
+            lay.paras.iter().map(|r| lay.text[r.clone()].to_string()).collect::<Vec<_>>()
+        };
+        // plain spacing everywhere: lines are only trimmed, empty lines dropped
+        let plain = " 첫째 문단입니다. \n\n 둘째 문단입니다.\n";
+        assert!(plain_spacing(plain));
+        assert_eq!(paras(plain), ["첫째 문단입니다.", "둘째 문단입니다."]);
+        // one odd line makes the text not plain: every line is still normalised on its own
+        for odd in ["두  칸", "탭\t문자", "줄\u{a0}바꿈 없는 공백", "전각\u{3000}공백"] {
+            let text = format!("첫째 문단입니다.\n {odd} 끝 \n셋째 문단.");
+            assert!(!plain_spacing(&text), "{odd:?}");
+            let got = paras(&text);
+            assert_eq!(got[0], "첫째 문단입니다.");
+            assert_eq!(
+                got[1],
+                format!(
+                    "{} 끝",
+                    odd.split([' ', '\t', '\u{a0}', '\u{3000}'])
+                        .filter(|w| !w.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            );
+            assert_eq!(got[2], "셋째 문단.");
+        }
     }
 
     #[test]
