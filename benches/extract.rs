@@ -1,8 +1,9 @@
 //! Throughput of `gisa extract` on Korean news text (target: at least 50 MB/s on one core).
 //!
 //! The bench uses mimalloc, the global allocator of the `gisa` binary (src/main.rs), so that it
-//! measures what `gisa extract` and the `.txt` loader run on. The extractor's output (a string for
-//! every id, label, layer and unit) makes the allocator a large part of the cost.
+//! measures what `gisa extract` and the `.txt` loader run on. The extractor's output (an
+//! allocated id per annotation, vectors of tokens and candidates) makes the allocator part of the
+//! cost.
 //!
 //! Input: the raw articles of the evaluation set (tests/eval/articles), extracted one by one
 //! (`articles`), and all of them joined into one long article (`one_long_article`, which would
