@@ -19,6 +19,7 @@
 //! spelling of names that differ only in spaces.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use super::gazetteer::{flag, FxMap, FxSet, Gazetteer, Label, SuffixLengths};
 use super::hangul::{is_syllable, skeleton, syllables};
@@ -87,10 +88,8 @@ struct St<'a> {
     /// Tokens that can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
     blocked: Vec<bool>,
     known: Vec<Known<'a>>,
-    /// Gazetteer flags of each token's stem.
-    flags: Vec<u32>,
-    /// Suffixes of each token's stem.
-    sufs: Vec<SuffixLengths>,
+    /// Suffixes of each token's stem, looked up on first use (few tokens need them).
+    sufs: Vec<OnceCell<SuffixLengths>>,
     /// For each token, how many tokens from it on are bare and [adjacent](St::adjacent) to the
     /// next one: the words `i..=i + joined[i]` may form one name of several words.
     joined: Vec<u32>,
@@ -99,6 +98,23 @@ struct St<'a> {
 impl<'a> St<'a> {
     fn stem(&self, i: usize) -> &'a str {
         self.toks[i].stem(self.text)
+    }
+
+    /// Gazetteer flags of token `i`'s stem.
+    fn flags(&self, i: usize) -> u32 {
+        self.toks[i].flags
+    }
+
+    /// The suffixes of token `i`'s stem (none for common words other than organisation nouns).
+    fn sufs(&self, i: usize) -> SuffixLengths {
+        *self.sufs[i].get_or_init(|| {
+            let f = self.flags(i);
+            if f & flag::COMMON != 0 && f & flag::ORG_TYPE == 0 {
+                SuffixLengths::default()
+            } else {
+                self.gaz.suffix_lengths(self.stem(i))
+            }
+        })
     }
 
     fn free(&self, i: usize) -> bool {
@@ -170,7 +186,7 @@ impl<'a> St<'a> {
         let w = self.stem(i);
         self.free(i)
             && w.chars().next().is_some_and(|c| is_syllable(c) || c.is_ascii_alphabetic())
-            && self.flags[i] & flag::COMMON == 0
+            && self.flags(i) & flag::COMMON == 0
     }
 
     fn remember(&mut self, name: &'a str, role: &'a str) {
@@ -265,7 +281,7 @@ const DEPARTMENT_TITLES: &[&str] = &[
 /// The title a token is (`대표`), or ends with after a glued place, organisation or department.
 fn role_of<'a>(st: &St<'a>, i: usize) -> Option<(&'a str, Option<Glued>)> {
     let w = st.stem(i);
-    let f = st.flags[i];
+    let f = st.flags(i);
     if f & flag::ROLE != 0 {
         return Some((w, None));
     }
@@ -281,7 +297,7 @@ fn role_of<'a>(st: &St<'a>, i: usize) -> Option<(&'a str, Option<Glued>)> {
             return Some(("장", Some(Glued::Org(start + org.len()))));
         }
     }
-    let rl = st.sufs[i].role as usize;
+    let rl = st.sufs(i).role as usize;
     if rl == 0 {
         return None;
     }
@@ -303,17 +319,6 @@ pub fn find(
     blocked_ranges: &[std::ops::Range<usize>],
 ) -> Vec<Entity> {
     let n = toks.len();
-    let flags: Vec<u32> = toks.iter().map(|t| t.flags).collect();
-    let sufs: Vec<SuffixLengths> = toks
-        .iter()
-        .map(|t| {
-            if t.flags & flag::COMMON != 0 && t.flags & flag::ORG_TYPE == 0 {
-                SuffixLengths::default()
-            } else {
-                gaz.suffix_lengths(t.stem(text))
-            }
-        })
-        .collect();
     let mut joined = vec![0u32; n];
     for i in (0..n.saturating_sub(1)).rev() {
         if toks[i].bare() && adjacent(text, toks, i) {
@@ -328,8 +333,7 @@ pub fn find(
         owner: vec![None; n],
         blocked: vec![false; n],
         known: Vec::new(),
-        flags,
-        sufs,
+        sufs: vec![OnceCell::new(); n],
         joined,
     };
     // tokens inside quote-decided spans or figures, or starting with a digit, are no names
@@ -383,7 +387,7 @@ pub fn find(
             continue;
         }
         let stem = st.stem(i);
-        let f = st.flags[i];
+        let f = st.flags(i);
         if let Some(e) = if f & flag::NAME != 0 { gaz.name(stem) } else { None } {
             let split = *split_memo.entry(stem).or_insert_with(|| split_by_evidence(&st, stem));
             if split {
@@ -426,7 +430,7 @@ pub fn find(
                 continue;
             }
         }
-        let sl = st.sufs[i];
+        let sl = st.sufs(i);
         // a longer organisation noun wins over a suffix (저비용항공사 is a kind of firm, not one)
         if sl.org != 0 && sl.org_type <= sl.org {
             let suf = &stem[stem.len() - sl.org as usize..];
@@ -437,7 +441,7 @@ pub fn find(
             } else {
                 !base.is_empty()
             };
-            if enough && st.flags[i] & flag::ROLE == 0 {
+            if enough && f & flag::ROLE == 0 {
                 st.assign_tok(i, Label::Org, None, if subunit { Src::Subunit } else { Src::Suffix });
                 continue;
             }
@@ -447,25 +451,28 @@ pub fn find(
         }
     }
 
-    // 4: appositives after an organisation noun
+    // 4: appositives after an organisation noun (the cheap tests first: few words follow one)
     for i in 1..n {
         if st.owner[i].is_some() || !toks[i - 1].bare() {
             continue;
         }
-        if st.flags[i - 1] & flag::ORG_TYPE == 0 && st.sufs[i - 1].org_type == 0 {
+        if !st.adjacent(i - 1) || !st.name_token_ok(i) {
             continue;
         }
-        if !st.adjacent(i - 1) || !st.name_token_ok(i) {
+        // the name ends at a particle or a mark, and has two syllables or Latin letters
+        let closes = !toks[i].bare() || matches!(toks[i].after, '(' | ',' | ')' | '\n' | '·');
+        let w = st.stem(i);
+        if !closes || !(syllables(w) >= 2 || w.chars().any(|c| c.is_ascii_alphabetic())) {
             continue;
         }
         // 한 은행 딜링룸: a determiner before the noun makes it generic
         let determiner = i >= 2
             && st.adjacent(i - 2)
             && matches!(toks[i - 2].word(text), "한" | "이" | "그" | "각" | "모든" | "여러" | "다른" | "해당" | "일부");
-        let is_type = !determiner;
-        let closes = !toks[i].bare() || matches!(toks[i].after, '(' | ',' | ')' | '\n' | '·');
-        let w = st.stem(i);
-        if is_type && closes && (syllables(w) >= 2 || w.chars().any(|c| c.is_ascii_alphabetic())) {
+        if determiner {
+            continue;
+        }
+        if st.flags(i - 1) & flag::ORG_TYPE != 0 || st.sufs(i - 1).org_type != 0 {
             st.assign_tok(i, Label::Org, None, Src::Type);
         }
     }
