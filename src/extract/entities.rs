@@ -87,6 +87,8 @@ struct St<'a> {
     owner: Vec<Option<usize>>,
     /// Tokens that can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
     blocked: Vec<bool>,
+    /// The first character of each token (`'\0'` for an empty one), decoded once.
+    first: Vec<char>,
     known: Vec<Known<'a>>,
     /// Suffixes of each token's stem, looked up on first use (few tokens need them).
     sufs: Vec<OnceCell<SuffixLengths>>,
@@ -183,9 +185,11 @@ impl<'a> St<'a> {
     }
 
     fn name_token_ok(&self, i: usize) -> bool {
-        let w = self.stem(i);
+        // the stem starts where the word does: its first character, if it is not empty
+        let (t, c) = (&self.toks[i], self.first[i]);
         self.free(i)
-            && w.chars().next().is_some_and(|c| is_syllable(c) || c.is_ascii_alphabetic())
+            && t.stem_end > t.start
+            && (is_syllable(c) || c.is_ascii_alphabetic())
             && self.flags(i) & flag::COMMON == 0
     }
 
@@ -332,6 +336,7 @@ pub fn find(
         cands: Vec::with_capacity(n / 6 + 4),
         owner: vec![None; n],
         blocked: vec![false; n],
+        first: toks.iter().map(|t| t.word(text).chars().next().unwrap_or('\0')).collect(),
         known: Vec::new(),
         sufs: vec![OnceCell::new(); n],
         joined,
@@ -348,7 +353,7 @@ pub fn find(
             }
             let inside =
                 sorted[fi..].iter().take_while(|r| r.start < t.end).any(|r| r.start < t.end && t.start < r.end);
-            st.blocked[i] = inside || t.word(text).starts_with(|c: char| c.is_ascii_digit());
+            st.blocked[i] = inside || st.first[i].is_ascii_digit();
         }
     }
     let product_names: Vec<&str> =
@@ -657,7 +662,8 @@ pub fn find(
         }
     }
     for i in 0..n {
-        if !toks[i].word(text).chars().next().is_some_and(|c| firsts.contains(c)) {
+        // taken tokens and tokens starting with no name's first character: nothing to do
+        if st.owner[i].is_some() || !firsts.contains(st.first[i]) {
             continue;
         }
         if !(st.free(i) || st.blocked[i] && starts_product(&multi, &st, i)) {
