@@ -283,13 +283,13 @@ const DEPARTMENT_TITLES: &[&str] = &[
 ];
 
 /// The title a token is (`대표`), or ends with after a glued place, organisation or department.
-fn role_of<'a>(st: &St<'a>, i: usize) -> Option<(&'a str, Option<Glued>)> {
-    let w = st.stem(i);
+/// `w` is the token's stem, `last` its last character.
+fn role_of<'a>(st: &St<'a>, i: usize, w: &'a str, last: Option<char>) -> Option<(&'a str, Option<Glued>)> {
     let f = st.flags(i);
     if f & flag::ROLE != 0 {
         return Some((w, None));
     }
-    if f & flag::COMMON != 0 || !w.ends_with(|c: char| st.gaz.has_suffix_ending(c)) {
+    if f & flag::COMMON != 0 || !last.is_some_and(|c| st.gaz.has_suffix_ending(c)) {
         return None;
     }
     let start = st.toks[i].start;
@@ -367,7 +367,9 @@ pub fn find(
         if st.blocked[i] {
             continue;
         }
-        role_prefix[i] = role_of(&st, i);
+        let stem = st.stem(i);
+        let last = stem.chars().next_back();
+        role_prefix[i] = role_of(&st, i, stem, last);
         if st.owner[i].is_some() {
             continue;
         }
@@ -391,7 +393,6 @@ pub fn find(
         if done {
             continue;
         }
-        let stem = st.stem(i);
         let f = st.flags(i);
         if let Some(e) = if f & flag::NAME != 0 { gaz.name(stem) } else { None } {
             let split = *split_memo.entry(stem).or_insert_with(|| split_by_evidence(&st, stem));
@@ -417,7 +418,7 @@ pub fn find(
             }
             _ => {}
         }
-        if f & flag::COMMON != 0 || !stem.ends_with(|c: char| gaz.has_suffix_ending(c) || c.is_ascii_alphabetic()) {
+        if f & flag::COMMON != 0 || !last.is_some_and(|c| gaz.has_suffix_ending(c) || c.is_ascii_alphabetic()) {
             continue;
         }
         // Hangul then Latin capitals (네오AI, 한강FC); Latin first (LNG운반선) is a common noun
@@ -610,7 +611,9 @@ pub fn find(
                 }
             }
         }
-        if st.owner[i].is_none() && st.adjacent(i) && a.bare() && b.stem(text) == "측" {
+        // (the length first: few words are one syllable long)
+        let side = b.stem_end - b.start == "측".len() && b.stem(text) == "측";
+        if side && st.owner[i].is_none() && st.adjacent(i) && a.bare() {
             let w = st.stem(i);
             if st.name_token_ok(i) && syllables(w) >= 2 && !gaz.speakers.contains(w) {
                 st.assign_tok(i, Label::Org, None, Src::Side);
