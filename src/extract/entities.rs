@@ -79,6 +79,17 @@ struct Known<'a> {
     last_skeleton: String,
 }
 
+/// What the rules read of a token, sliced and decoded once.
+#[derive(Debug, Clone, Copy)]
+struct Word<'a> {
+    /// The token without its particles.
+    stem: &'a str,
+    /// The token's first character.
+    first: Option<char>,
+    /// The stem's last character.
+    last: Option<char>,
+}
+
 struct St<'a> {
     text: &'a str,
     toks: &'a [Tok],
@@ -87,8 +98,8 @@ struct St<'a> {
     owner: Vec<Option<usize>>,
     /// Tokens that can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
     blocked: Vec<bool>,
-    /// The first character of each token (`'\0'` for an empty one), decoded once.
-    first: Vec<char>,
+    /// Stem, first and last character of each token.
+    words: Vec<Word<'a>>,
     known: Vec<Known<'a>>,
     /// Suffixes of each token's stem, looked up on first use (few tokens need them).
     sufs: Vec<OnceCell<SuffixLengths>>,
@@ -99,7 +110,7 @@ struct St<'a> {
 
 impl<'a> St<'a> {
     fn stem(&self, i: usize) -> &'a str {
-        self.toks[i].stem(self.text)
+        self.words[i].stem
     }
 
     /// Gazetteer flags of token `i`'s stem.
@@ -186,10 +197,10 @@ impl<'a> St<'a> {
 
     fn name_token_ok(&self, i: usize) -> bool {
         // the stem starts where the word does: its first character, if it is not empty
-        let (t, c) = (&self.toks[i], self.first[i]);
+        let (t, c) = (&self.toks[i], self.words[i].first);
         self.free(i)
             && t.stem_end > t.start
-            && (is_syllable(c) || c.is_ascii_alphabetic())
+            && c.is_some_and(|c| is_syllable(c) || c.is_ascii_alphabetic())
             && self.flags(i) & flag::COMMON == 0
     }
 
@@ -329,33 +340,40 @@ pub fn find(
             joined[i] = joined[i + 1] + 1;
         }
     }
+    // each token sliced and decoded once; tokens inside quote-decided spans or figures, or
+    // starting with a digit, are no names
+    let mut words = Vec::with_capacity(n);
+    let mut blocked = Vec::with_capacity(n);
+    {
+        let mut fi = 0;
+        let mut sorted: Vec<&std::ops::Range<usize>> =
+            fixed.iter().map(|(r, _)| r).chain(blocked_ranges.iter()).collect();
+        sorted.sort_by_key(|r| r.start);
+        for t in toks {
+            let word = t.word(text);
+            let stem = &word[..t.stem_end - t.start];
+            let first = word.chars().next();
+            words.push(Word { stem, first, last: stem.chars().next_back() });
+            while fi < sorted.len() && sorted[fi].end <= t.start {
+                fi += 1;
+            }
+            let inside =
+                sorted[fi..].iter().take_while(|r| r.start < t.end).any(|r| r.start < t.end && t.start < r.end);
+            blocked.push(inside || first.is_some_and(|c| c.is_ascii_digit()));
+        }
+    }
     let mut st = St {
         text,
         toks,
         gaz,
         cands: Vec::with_capacity(n / 6 + 4),
         owner: vec![None; n],
-        blocked: vec![false; n],
-        first: toks.iter().map(|t| t.word(text).chars().next().unwrap_or('\0')).collect(),
+        blocked,
+        words,
         known: Vec::new(),
         sufs: vec![OnceCell::new(); n],
         joined,
     };
-    // tokens inside quote-decided spans or figures, or starting with a digit, are no names
-    {
-        let mut fi = 0;
-        let mut sorted: Vec<&std::ops::Range<usize>> =
-            fixed.iter().map(|(r, _)| r).chain(blocked_ranges.iter()).collect();
-        sorted.sort_by_key(|r| r.start);
-        for (i, t) in toks.iter().enumerate() {
-            while fi < sorted.len() && sorted[fi].end <= t.start {
-                fi += 1;
-            }
-            let inside =
-                sorted[fi..].iter().take_while(|r| r.start < t.end).any(|r| r.start < t.end && t.start < r.end);
-            st.blocked[i] = inside || st.first[i].is_ascii_digit();
-        }
-    }
     let product_names: Vec<&str> =
         fixed.iter().filter(|(_, l)| *l == "PRODUCT").map(|(r, _)| &text[r.clone()]).collect();
 
@@ -367,8 +385,7 @@ pub fn find(
         if st.blocked[i] {
             continue;
         }
-        let stem = st.stem(i);
-        let last = stem.chars().next_back();
+        let Word { stem, last, .. } = st.words[i];
         role_prefix[i] = role_of(&st, i, stem, last);
         if st.owner[i].is_some() {
             continue;
@@ -462,6 +479,11 @@ pub fn find(
         if st.owner[i].is_some() || !toks[i - 1].bare() {
             continue;
         }
+        // an organisation noun, or a word that may end with one (its suffixes are looked up last)
+        let noun = st.flags(i - 1) & flag::ORG_TYPE != 0;
+        if !noun && !st.words[i - 1].last.is_some_and(|c| gaz.has_suffix_ending(c)) {
+            continue;
+        }
         if !st.adjacent(i - 1) || !st.name_token_ok(i) {
             continue;
         }
@@ -478,7 +500,7 @@ pub fn find(
         if determiner {
             continue;
         }
-        if st.flags(i - 1) & flag::ORG_TYPE != 0 || st.sufs(i - 1).org_type != 0 {
+        if noun || st.sufs(i - 1).org_type != 0 {
             st.assign_tok(i, Label::Org, None, Src::Type);
         }
     }
@@ -666,14 +688,14 @@ pub fn find(
     }
     for i in 0..n {
         // taken tokens and tokens starting with no name's first character: nothing to do
-        if st.owner[i].is_some() || !firsts.contains(st.first[i]) {
+        if st.owner[i].is_some() || !st.words[i].first.is_some_and(|c| firsts.contains(c)) {
             continue;
         }
         if !(st.free(i) || st.blocked[i] && starts_product(&multi, &st, i)) {
             continue;
         }
         let mut done = false;
-        let (word, stem) = (toks[i].word(text), toks[i].stem(text));
+        let (word, stem) = (toks[i].word(text), st.stem(i));
         // names whose first word is the token (several words) or its stem (one word)
         let by = |w: &str| multi_by_first.get(w).map_or(&[][..], Vec::as_slice);
         let (on_word, on_stem) = (by(word), if stem == word { &[][..] } else { by(stem) });
