@@ -88,6 +88,8 @@ struct Word<'a> {
     first: Option<char>,
     /// The stem's last character.
     last: Option<char>,
+    /// The token can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
+    blocked: bool,
 }
 
 struct St<'a> {
@@ -96,9 +98,7 @@ struct St<'a> {
     gaz: &'a Gazetteer,
     cands: Vec<Cand<'a>>,
     owner: Vec<Option<usize>>,
-    /// Tokens that can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
-    blocked: Vec<bool>,
-    /// Stem, first and last character of each token.
+    /// Stem, first and last character of each token, and whether it is blocked.
     words: Vec<Word<'a>>,
     known: Vec<Known<'a>>,
     /// Suffixes of each token's stem, looked up on first use (few tokens need them).
@@ -131,7 +131,7 @@ impl<'a> St<'a> {
     }
 
     fn free(&self, i: usize) -> bool {
-        self.owner[i].is_none() && !self.blocked[i]
+        self.owner[i].is_none() && !self.words[i].blocked
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -144,7 +144,7 @@ impl<'a> St<'a> {
         canonical: Option<Cow<'a, str>>,
         src: Src,
     ) -> bool {
-        if (first..=last).any(|j| self.owner[j].is_some() || self.blocked[j]) {
+        if (first..=last).any(|j| self.owner[j].is_some() || self.words[j].blocked) {
             return false;
         }
         let start = self.toks[first].start;
@@ -342,33 +342,32 @@ pub fn find(
     }
     // each token sliced and decoded once; tokens inside quote-decided spans or figures, or
     // starting with a digit, are no names
-    let mut words = Vec::with_capacity(n);
-    let mut blocked = Vec::with_capacity(n);
-    {
+    let words: Vec<Word> = {
         let mut fi = 0;
         let mut sorted: Vec<&std::ops::Range<usize>> =
             fixed.iter().map(|(r, _)| r).chain(blocked_ranges.iter()).collect();
         sorted.sort_by_key(|r| r.start);
-        for t in toks {
-            let word = t.word(text);
-            let stem = &word[..t.stem_end - t.start];
-            let first = word.chars().next();
-            words.push(Word { stem, first, last: stem.chars().next_back() });
-            while fi < sorted.len() && sorted[fi].end <= t.start {
-                fi += 1;
-            }
-            let inside =
-                sorted[fi..].iter().take_while(|r| r.start < t.end).any(|r| r.start < t.end && t.start < r.end);
-            blocked.push(inside || first.is_some_and(|c| c.is_ascii_digit()));
-        }
-    }
+        toks.iter()
+            .map(|t| {
+                let word = t.word(text);
+                let stem = &word[..t.stem_end - t.start];
+                let first = word.chars().next();
+                while fi < sorted.len() && sorted[fi].end <= t.start {
+                    fi += 1;
+                }
+                let inside =
+                    sorted[fi..].iter().take_while(|r| r.start < t.end).any(|r| r.start < t.end && t.start < r.end);
+                let blocked = inside || first.is_some_and(|c| c.is_ascii_digit());
+                Word { stem, first, last: stem.chars().next_back(), blocked }
+            })
+            .collect()
+    };
     let mut st = St {
         text,
         toks,
         gaz,
         cands: Vec::with_capacity(n / 6 + 4),
         owner: vec![None; n],
-        blocked,
         words,
         known: Vec::new(),
         sufs: vec![OnceCell::new(); n],
@@ -382,7 +381,7 @@ pub fn find(
     // split_by_evidence scans the whole text: once per word
     let mut split_memo: FxMap<&str, bool> = FxMap::default();
     for i in 0..n {
-        if st.blocked[i] {
+        if st.words[i].blocked {
             continue;
         }
         let Word { stem, last, .. } = st.words[i];
@@ -535,7 +534,7 @@ pub fn find(
             }
             if !st.adjacent(k)
                 || !toks[k].bare()
-                || st.blocked[k]
+                || st.words[k].blocked
                 || !matches!(toks[k].before, ' ' | '\n' | '(' | ',' | '·')
             {
                 break;
@@ -691,7 +690,7 @@ pub fn find(
         if st.owner[i].is_some() || !st.words[i].first.is_some_and(|c| firsts.contains(c)) {
             continue;
         }
-        if !(st.free(i) || st.blocked[i] && starts_product(&multi, &st, i)) {
+        if !(st.free(i) || st.words[i].blocked && starts_product(&multi, &st, i)) {
             continue;
         }
         let mut done = false;
@@ -739,7 +738,7 @@ pub fn find(
                 break;
             }
         }
-        if done || st.blocked[i] {
+        if done || st.words[i].blocked {
             continue;
         }
         let stem = st.stem(i);
