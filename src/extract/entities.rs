@@ -19,6 +19,7 @@
 //! spelling of names that differ only in spaces.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use super::gazetteer::{flag, FxMap, FxSet, Gazetteer, Label, SuffixLengths};
 use super::hangul::{is_syllable, skeleton, syllables};
@@ -78,19 +79,30 @@ struct Known<'a> {
     last_skeleton: String,
 }
 
+/// What the rules read of a token, sliced and decoded once.
+#[derive(Debug, Clone, Copy)]
+struct Word<'a> {
+    /// The token without its particles.
+    stem: &'a str,
+    /// The token's first character.
+    first: Option<char>,
+    /// The stem's last character.
+    last: Option<char>,
+    /// The token can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
+    blocked: bool,
+}
+
 struct St<'a> {
     text: &'a str,
     toks: &'a [Tok],
     gaz: &'a Gazetteer,
     cands: Vec<Cand<'a>>,
     owner: Vec<Option<usize>>,
-    /// Tokens that can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
-    blocked: Vec<bool>,
+    /// Stem, first and last character of each token, and whether it is blocked.
+    words: Vec<Word<'a>>,
     known: Vec<Known<'a>>,
-    /// Gazetteer flags of each token's stem.
-    flags: Vec<u32>,
-    /// Suffixes of each token's stem.
-    sufs: Vec<SuffixLengths>,
+    /// Suffixes of each token's stem, looked up on first use (few tokens need them).
+    sufs: Vec<OnceCell<SuffixLengths>>,
     /// For each token, how many tokens from it on are bare and [adjacent](St::adjacent) to the
     /// next one: the words `i..=i + joined[i]` may form one name of several words.
     joined: Vec<u32>,
@@ -98,11 +110,28 @@ struct St<'a> {
 
 impl<'a> St<'a> {
     fn stem(&self, i: usize) -> &'a str {
-        self.toks[i].stem(self.text)
+        self.words[i].stem
+    }
+
+    /// Gazetteer flags of token `i`'s stem.
+    fn flags(&self, i: usize) -> u32 {
+        self.toks[i].flags
+    }
+
+    /// The suffixes of token `i`'s stem (none for common words other than organisation nouns).
+    fn sufs(&self, i: usize) -> SuffixLengths {
+        *self.sufs[i].get_or_init(|| {
+            let f = self.flags(i);
+            if f & flag::COMMON != 0 && f & flag::ORG_TYPE == 0 {
+                SuffixLengths::default()
+            } else {
+                self.gaz.suffix_lengths(self.stem(i))
+            }
+        })
     }
 
     fn free(&self, i: usize) -> bool {
-        self.owner[i].is_none() && !self.blocked[i]
+        self.owner[i].is_none() && !self.words[i].blocked
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -115,7 +144,7 @@ impl<'a> St<'a> {
         canonical: Option<Cow<'a, str>>,
         src: Src,
     ) -> bool {
-        if (first..=last).any(|j| self.owner[j].is_some() || self.blocked[j]) {
+        if (first..=last).any(|j| self.owner[j].is_some() || self.words[j].blocked) {
             return false;
         }
         let start = self.toks[first].start;
@@ -167,10 +196,12 @@ impl<'a> St<'a> {
     }
 
     fn name_token_ok(&self, i: usize) -> bool {
-        let w = self.stem(i);
+        // the stem starts where the word does: its first character, if it is not empty
+        let (t, c) = (&self.toks[i], self.words[i].first);
         self.free(i)
-            && w.chars().next().is_some_and(|c| is_syllable(c) || c.is_ascii_alphabetic())
-            && self.flags[i] & flag::COMMON == 0
+            && t.stem_end > t.start
+            && c.is_some_and(|c| is_syllable(c) || c.is_ascii_alphabetic())
+            && self.flags(i) & flag::COMMON == 0
     }
 
     fn remember(&mut self, name: &'a str, role: &'a str) {
@@ -263,13 +294,13 @@ const DEPARTMENT_TITLES: &[&str] = &[
 ];
 
 /// The title a token is (`대표`), or ends with after a glued place, organisation or department.
-fn role_of<'a>(st: &St<'a>, i: usize) -> Option<(&'a str, Option<Glued>)> {
-    let w = st.stem(i);
-    let f = st.flags[i];
+/// `w` is the token's stem, `last` its last character.
+fn role_of<'a>(st: &St<'a>, i: usize, w: &'a str, last: Option<char>) -> Option<(&'a str, Option<Glued>)> {
+    let f = st.flags(i);
     if f & flag::ROLE != 0 {
         return Some((w, None));
     }
-    if f & flag::COMMON != 0 || !w.ends_with(|c: char| st.gaz.has_suffix_ending(c)) {
+    if f & flag::COMMON != 0 || !last.is_some_and(|c| st.gaz.has_suffix_ending(c)) {
         return None;
     }
     let start = st.toks[i].start;
@@ -281,7 +312,7 @@ fn role_of<'a>(st: &St<'a>, i: usize) -> Option<(&'a str, Option<Glued>)> {
             return Some(("장", Some(Glued::Org(start + org.len()))));
         }
     }
-    let rl = st.sufs[i].role as usize;
+    let rl = st.sufs(i).role as usize;
     if rl == 0 {
         return None;
     }
@@ -303,50 +334,45 @@ pub fn find(
     blocked_ranges: &[std::ops::Range<usize>],
 ) -> Vec<Entity> {
     let n = toks.len();
-    let flags: Vec<u32> = toks.iter().map(|t| t.flags).collect();
-    let sufs: Vec<SuffixLengths> = toks
-        .iter()
-        .map(|t| {
-            if t.flags & flag::COMMON != 0 && t.flags & flag::ORG_TYPE == 0 {
-                SuffixLengths::default()
-            } else {
-                gaz.suffix_lengths(t.stem(text))
-            }
-        })
-        .collect();
     let mut joined = vec![0u32; n];
     for i in (0..n.saturating_sub(1)).rev() {
         if toks[i].bare() && adjacent(text, toks, i) {
             joined[i] = joined[i + 1] + 1;
         }
     }
+    // each token sliced and decoded once; tokens inside quote-decided spans or figures, or
+    // starting with a digit, are no names
+    let words: Vec<Word> = {
+        let mut fi = 0;
+        let mut sorted: Vec<&std::ops::Range<usize>> =
+            fixed.iter().map(|(r, _)| r).chain(blocked_ranges.iter()).collect();
+        sorted.sort_by_key(|r| r.start);
+        toks.iter()
+            .map(|t| {
+                let word = t.word(text);
+                let stem = &word[..t.stem_end - t.start];
+                let first = word.chars().next();
+                while fi < sorted.len() && sorted[fi].end <= t.start {
+                    fi += 1;
+                }
+                let inside =
+                    sorted[fi..].iter().take_while(|r| r.start < t.end).any(|r| r.start < t.end && t.start < r.end);
+                let blocked = inside || first.is_some_and(|c| c.is_ascii_digit());
+                Word { stem, first, last: stem.chars().next_back(), blocked }
+            })
+            .collect()
+    };
     let mut st = St {
         text,
         toks,
         gaz,
         cands: Vec::with_capacity(n / 6 + 4),
         owner: vec![None; n],
-        blocked: vec![false; n],
+        words,
         known: Vec::new(),
-        flags,
-        sufs,
+        sufs: vec![OnceCell::new(); n],
         joined,
     };
-    // tokens inside quote-decided spans or figures, or starting with a digit, are no names
-    {
-        let mut fi = 0;
-        let mut sorted: Vec<&std::ops::Range<usize>> =
-            fixed.iter().map(|(r, _)| r).chain(blocked_ranges.iter()).collect();
-        sorted.sort_by_key(|r| r.start);
-        for (i, t) in toks.iter().enumerate() {
-            while fi < sorted.len() && sorted[fi].end <= t.start {
-                fi += 1;
-            }
-            let inside =
-                sorted[fi..].iter().take_while(|r| r.start < t.end).any(|r| r.start < t.end && t.start < r.end);
-            st.blocked[i] = inside || t.word(text).starts_with(|c: char| c.is_ascii_digit());
-        }
-    }
     let product_names: Vec<&str> =
         fixed.iter().filter(|(_, l)| *l == "PRODUCT").map(|(r, _)| &text[r.clone()]).collect();
 
@@ -355,10 +381,11 @@ pub fn find(
     // split_by_evidence scans the whole text: once per word
     let mut split_memo: FxMap<&str, bool> = FxMap::default();
     for i in 0..n {
-        if st.blocked[i] {
+        if st.words[i].blocked {
             continue;
         }
-        role_prefix[i] = role_of(&st, i);
+        let Word { stem, last, .. } = st.words[i];
+        role_prefix[i] = role_of(&st, i, stem, last);
         if st.owner[i].is_some() {
             continue;
         }
@@ -382,8 +409,7 @@ pub fn find(
         if done {
             continue;
         }
-        let stem = st.stem(i);
-        let f = st.flags[i];
+        let f = st.flags(i);
         if let Some(e) = if f & flag::NAME != 0 { gaz.name(stem) } else { None } {
             let split = *split_memo.entry(stem).or_insert_with(|| split_by_evidence(&st, stem));
             if split {
@@ -408,7 +434,7 @@ pub fn find(
             }
             _ => {}
         }
-        if f & flag::COMMON != 0 || !stem.ends_with(|c: char| gaz.has_suffix_ending(c) || c.is_ascii_alphabetic()) {
+        if f & flag::COMMON != 0 || !last.is_some_and(|c| gaz.has_suffix_ending(c) || c.is_ascii_alphabetic()) {
             continue;
         }
         // Hangul then Latin capitals (네오AI, 한강FC); Latin first (LNG운반선) is a common noun
@@ -426,7 +452,7 @@ pub fn find(
                 continue;
             }
         }
-        let sl = st.sufs[i];
+        let sl = st.sufs(i);
         // a longer organisation noun wins over a suffix (저비용항공사 is a kind of firm, not one)
         if sl.org != 0 && sl.org_type <= sl.org {
             let suf = &stem[stem.len() - sl.org as usize..];
@@ -437,7 +463,7 @@ pub fn find(
             } else {
                 !base.is_empty()
             };
-            if enough && st.flags[i] & flag::ROLE == 0 {
+            if enough && f & flag::ROLE == 0 {
                 st.assign_tok(i, Label::Org, None, if subunit { Src::Subunit } else { Src::Suffix });
                 continue;
             }
@@ -447,25 +473,33 @@ pub fn find(
         }
     }
 
-    // 4: appositives after an organisation noun
+    // 4: appositives after an organisation noun (the cheap tests first: few words follow one)
     for i in 1..n {
         if st.owner[i].is_some() || !toks[i - 1].bare() {
             continue;
         }
-        if st.flags[i - 1] & flag::ORG_TYPE == 0 && st.sufs[i - 1].org_type == 0 {
+        // an organisation noun, or a word that may end with one (its suffixes are looked up last)
+        let noun = st.flags(i - 1) & flag::ORG_TYPE != 0;
+        if !noun && !st.words[i - 1].last.is_some_and(|c| gaz.has_suffix_ending(c)) {
             continue;
         }
         if !st.adjacent(i - 1) || !st.name_token_ok(i) {
+            continue;
+        }
+        // the name ends at a particle or a mark, and has two syllables or Latin letters
+        let closes = !toks[i].bare() || matches!(toks[i].after, '(' | ',' | ')' | '\n' | '·');
+        let w = st.stem(i);
+        if !closes || !(syllables(w) >= 2 || w.chars().any(|c| c.is_ascii_alphabetic())) {
             continue;
         }
         // 한 은행 딜링룸: a determiner before the noun makes it generic
         let determiner = i >= 2
             && st.adjacent(i - 2)
             && matches!(toks[i - 2].word(text), "한" | "이" | "그" | "각" | "모든" | "여러" | "다른" | "해당" | "일부");
-        let is_type = !determiner;
-        let closes = !toks[i].bare() || matches!(toks[i].after, '(' | ',' | ')' | '\n' | '·');
-        let w = st.stem(i);
-        if is_type && closes && (syllables(w) >= 2 || w.chars().any(|c| c.is_ascii_alphabetic())) {
+        if determiner {
+            continue;
+        }
+        if noun || st.sufs(i - 1).org_type != 0 {
             st.assign_tok(i, Label::Org, None, Src::Type);
         }
     }
@@ -500,7 +534,7 @@ pub fn find(
             }
             if !st.adjacent(k)
                 || !toks[k].bare()
-                || st.blocked[k]
+                || st.words[k].blocked
                 || !matches!(toks[k].before, ' ' | '\n' | '(' | ',' | '·')
             {
                 break;
@@ -598,7 +632,9 @@ pub fn find(
                 }
             }
         }
-        if st.owner[i].is_none() && st.adjacent(i) && a.bare() && b.stem(text) == "측" {
+        // (the length first: few words are one syllable long)
+        let side = b.stem_end - b.start == "측".len() && b.stem(text) == "측";
+        if side && st.owner[i].is_none() && st.adjacent(i) && a.bare() {
             let w = st.stem(i);
             if st.name_token_ok(i) && syllables(w) >= 2 && !gaz.speakers.contains(w) {
                 st.assign_tok(i, Label::Org, None, Src::Side);
@@ -650,14 +686,15 @@ pub fn find(
         }
     }
     for i in 0..n {
-        if !toks[i].word(text).chars().next().is_some_and(|c| firsts.contains(c)) {
+        // taken tokens and tokens starting with no name's first character: nothing to do
+        if st.owner[i].is_some() || !st.words[i].first.is_some_and(|c| firsts.contains(c)) {
             continue;
         }
-        if !(st.free(i) || st.blocked[i] && starts_product(&multi, &st, i)) {
+        if !(st.free(i) || st.words[i].blocked && starts_product(&multi, &st, i)) {
             continue;
         }
         let mut done = false;
-        let (word, stem) = (toks[i].word(text), toks[i].stem(text));
+        let (word, stem) = (toks[i].word(text), st.stem(i));
         // names whose first word is the token (several words) or its stem (one word)
         let by = |w: &str| multi_by_first.get(w).map_or(&[][..], Vec::as_slice);
         let (on_word, on_stem) = (by(word), if stem == word { &[][..] } else { by(stem) });
@@ -701,7 +738,7 @@ pub fn find(
                 break;
             }
         }
-        if done || st.blocked[i] {
+        if done || st.words[i].blocked {
             continue;
         }
         let stem = st.stem(i);
