@@ -200,22 +200,23 @@ fn already_clean(s: &str) -> bool {
     let mut i = 0;
     while i < b.len() {
         let end = (i + CHUNK).min(b.len());
-        let (look, odd_lead) = if end + 2 <= b.len() {
+        // a whole chunk and the two bytes after it, as a fixed-size array: the loop is vectorised
+        let full = b.get(i..i + CHUNK + 2).and_then(|c| <&[u8; CHUNK + 2]>::try_from(c).ok());
+        let (look, odd_lead) = if let Some(c) = full {
             // E2 and C2 leads are fine when they start U+2010..U+2027 (dashes, quotes “”, …) or a
             // Latin-1 sign (·): decided with the two bytes after them
-            let look = b[i..end].iter().fold(false, |acc, &x| {
-                acc | (x < 0x20 && x != b'\n')
+            let (mut look, mut odd) = (false, false);
+            for k in 0..CHUNK {
+                let (x, y, z) = (c[k], c[k + 1], c[k + 2]);
+                look |= (x < 0x20 && x != b'\n')
                     | (x == 0x7F)
-                    | (x >= 0xC0 && !(0xEA..=0xED).contains(&x) && x != 0xE2 && x != 0xC2)
-            });
-            let odd_lead =
-                b[i..end].iter().zip(&b[i + 1..end + 1]).zip(&b[i + 2..end + 2]).fold(false, |acc, ((&x, &y), &z)| {
-                    acc | ((x == 0xEA) & (y < 0xB0))
-                        | ((x == 0xED) & (y > 0x9D))
-                        | ((x == 0xE2) & !((y == 0x80) & (0x90..=0xA7).contains(&z)))
-                        | ((x == 0xC2) & !((0xA1..=0xBF).contains(&y) & (y != 0xAD)))
-                });
-            (look, odd_lead)
+                    | (x >= 0xC0 && !(0xEA..=0xED).contains(&x) && x != 0xE2 && x != 0xC2);
+                odd |= ((x == 0xEA) & (y < 0xB0))
+                    | ((x == 0xED) & (y > 0x9D))
+                    | ((x == 0xE2) & !((y == 0x80) & (0x90..=0xA7).contains(&z)))
+                    | ((x == 0xC2) & !((0xA1..=0xBF).contains(&y) & (y != 0xAD)));
+            }
+            (look, odd)
         } else {
             let look = b[i..end].iter().fold(false, |acc, &x| {
                 acc | (x < 0x20 && x != b'\n') | (x == 0x7F) | (x >= 0xC0 && !(0xEA..=0xED).contains(&x))
