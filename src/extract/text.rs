@@ -109,10 +109,29 @@ pub fn tokenize<F: Fn(&str) -> u32 + ?Sized>(text: &str, paras: &[Range<usize>],
 /// starts there. `b` is valid UTF-8.
 #[inline]
 fn word_char_len(b: &[u8], i: usize) -> usize {
-    if b[i].is_ascii_alphanumeric() {
-        return 1;
+    // one table lookup per byte: ASCII letters and digits (1), the lead bytes EB and EC, which
+    // always start a syllable (3), and EA and ED, which start one only in part of their range (2)
+    const CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 128 {
+            if (c as u8).is_ascii_alphanumeric() {
+                t[c] = 1;
+            }
+            c += 1;
+        }
+        t[0xEB] = 3;
+        t[0xEC] = 3;
+        t[0xEA] = 2;
+        t[0xED] = 2;
+        t
+    };
+    match CLASS[b[i] as usize] {
+        0 => 0,
+        1 => 1,
+        3 => 3,
+        _ => crate::clean::hangul_len_at(b, i),
     }
-    crate::clean::hangul_len_at(b, i)
 }
 
 /// The paragraph ranges of a text with one paragraph (for tests and single lines).
@@ -217,6 +236,23 @@ mod tests {
         let t = "김정은 위원장";
         let toks = tokenize(t, &crate::extract::text::one_paragraph(t), &|w| u32::from(w == "김정은"), 1);
         assert_eq!(toks[0].stem(t), "김정은");
+    }
+
+    #[test]
+    fn the_byte_table_knows_the_word_characters() {
+        let all: String = (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| c.len_utf8() <= 3).collect();
+        let b = all.as_bytes();
+        let mut n = 0;
+        for (i, c) in all.char_indices() {
+            let want = if crate::extract::hangul::is_word_char(c) { c.len_utf8() } else { 0 };
+            assert_eq!(word_char_len(b, i), want, "{c:?}");
+            n += want;
+        }
+        assert_eq!(n, 62 + 11_172 * 3);
+        // continuation bytes start no word character
+        for i in (0..b.len()).filter(|&i| !all.is_char_boundary(i)) {
+            assert_eq!(word_char_len(b, i), 0);
+        }
     }
 
     #[test]
