@@ -275,17 +275,25 @@ fn by_last() -> &'static ParticleTable {
 
 /// The longest particle that ends `word` and agrees with the syllable before it, as the length
 /// in bytes of the stem, or `None`.
+#[inline]
 pub fn particle_split(word: &str) -> Option<usize> {
-    let b = word.as_bytes();
-    // every particle ends with a syllable
-    let last = syllable_before(b, b.len())?;
+    // every particle ends with a syllable; about half the words end with one no particle ends
+    // with, and return here (inlined, without the call below)
+    let last = syllable_before(word.as_bytes(), word.len())?;
     let t = by_last();
-    let g = t.slot[128 + last as usize];
-    if g == 0 {
-        return None;
+    match t.slot[128 + last as usize] {
+        0 => None,
+        g => split_in_group(word, &t.groups[g as usize - 1]),
     }
+}
+
+/// The longest particle of `group` (the particles ending with the last syllable of `word`,
+/// longest first) that ends `word` and agrees with it: see [`particle_split`].
+#[inline(never)]
+fn split_in_group(word: &str, group: &[Particle]) -> Option<usize> {
+    let b = word.as_bytes();
     let tail = packed_tail(word);
-    for &Particle { text: p, after, key, mask } in &t.groups[g as usize - 1] {
+    for &Particle { text: p, after, key, mask } in group {
         // particles are at most 12 bytes: the packed tail decides
         if word.len() <= p.len() || tail & mask != key {
             continue;
