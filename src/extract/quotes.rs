@@ -20,7 +20,7 @@ use super::entities::Entity;
 use super::figures::{Figure, DATE};
 use super::gazetteer::Gazetteer;
 use super::hangul::is_syllable;
-use super::text::{sentences, Tok};
+use super::text::{merged, sentences, Tok};
 
 /// What a quoted span is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,13 +131,16 @@ fn predicate_end(content: &str) -> bool {
 
 /// The Hangul word glued after byte `at`.
 fn glued_word(text: &str, at: usize) -> &str {
-    let r = &text[at..];
-    &r[..r.find(|c: char| !is_syllable(c)).unwrap_or(r.len())]
+    let b = text.as_bytes();
+    let mut end = at;
+    while crate::clean::hangul_len_at(b, end) == 3 {
+        end += 3;
+    }
+    &text[at..end]
 }
 
-/// The word after the glued word at `at` (one space later).
-fn next_word_after(text: &str, at: usize) -> &str {
-    let g = glued_word(text, at);
+/// The word after `g`, the glued word at `at` (one space later).
+fn next_word_after<'t>(text: &'t str, at: usize, g: &str) -> &'t str {
     let r = &text[at + g.len()..];
     let Some(r) = r.strip_prefix(' ') else { return "" };
     &r[..r.find([' ', '\n', ',', '.']).unwrap_or(r.len())]
@@ -150,16 +153,11 @@ pub fn find_marks(text: &str, paras: &[Range<usize>], gaz: &Gazetteer) -> Vec<Qu
     for (pi, r) in paras.iter().enumerate() {
         let p = &text[r.start..r.end];
         let pb = p.as_bytes();
-        // quote marks start with '"', '\'' or the lead bytes E2 (“”‘’″) and E3 (「」『』)
-        if memchr::memchr3(b'"', b'\'', 0xE2, pb).is_none() && memchr::memchr(0xE3, pb).is_none() {
-            continue;
-        }
         let mut dstack: Vec<(usize, char)> = Vec::new();
         let mut sstack: Vec<usize> = Vec::new();
         let mut ascii_open: Vec<usize> = Vec::new();
-        let mut cands: Vec<usize> = memchr::memchr3_iter(b'"', b'\'', 0xE2, pb).collect();
-        cands.extend(memchr::memchr_iter(0xE3, pb));
-        cands.sort_unstable();
+        // quote marks start with '"', '\'' or the lead bytes E2 (“”‘’″) and E3 (「」『』, rare)
+        let cands = merged(memchr::memchr3_iter(b'"', b'\'', 0xE2, pb), memchr::memchr_iter(0xE3, pb));
         for i in cands {
             let Some(c) = p[i..].chars().next() else { continue };
             let at = r.start + i;
@@ -236,7 +234,7 @@ fn push_span(
     double: bool,
 ) {
     let inner = open + olen..close;
-    if inner.start < inner.end && !text[inner.clone()].trim().is_empty() {
+    if inner.start < inner.end && !text[inner.clone()].chars().all(char::is_whitespace) {
         out.push(QuoteSpan { inner, open, close_end: close + clen, para, double, kind: QKind::Quote });
     }
 }
@@ -286,9 +284,10 @@ pub fn headline_speaker<'t>(text: &'t str, open: usize, gaz: &Gazetteer) -> Opti
 fn classify(text: &str, q: &QuoteSpan, gaz: &Gazetteer) -> QKind {
     let content = &text[q.inner.clone()];
     let sfx = glued_word(text, q.close_end);
-    let next = next_word_after(text, q.close_end);
-    let short = content.chars().count() <= 15;
+    let next = next_word_after(text, q.close_end, sfx);
     if q.double {
+        // at most 15 characters (counted only when the length in bytes leaves a doubt)
+        let short = content.len() <= 15 || content.len() <= 60 && content.chars().count() <= 15;
         let naming = (matches!(sfx, "로" | "으로")
             && ["불리", "불린", "꼽히", "꼽힌", "통하", "통한", "알려", "부르", "평가받", "일컬"]
                 .iter()
