@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use super::entities::Entity;
 use super::figures::{Figure, DATE};
-use super::gazetteer::Gazetteer;
+use super::gazetteer::{flag, Gazetteer};
 use super::hangul::is_syllable;
 use super::text::{merged, sentences, Tok};
 
@@ -322,7 +322,8 @@ pub struct Ctx<'a> {
     pub paras: &'a [Range<usize>],
     /// Which paragraphs are captions.
     pub captions: &'a [bool],
-    /// Tokens.
+    /// Tokens, with the flags [`Gazetteer::flags`] gives their stems (see
+    /// [`super::text::tokenize`]).
     pub toks: &'a [Tok],
     /// Entities, sorted by start.
     pub entities: &'a [Entity],
@@ -398,13 +399,15 @@ impl<'a> Ctx<'a> {
         if matches!(stem, "그" | "그녀" | "그들") || stem == "측" || stem.ends_with('측') {
             return true;
         }
-        if self.gaz.roles.contains_key(stem) || self.gaz.speakers.contains(stem) {
+        // a title or a generic speaker; the token's flags are its stem's, which the head stem
+        // usually is
+        let f = if s.stem_end == h.stem_end { h.flags } else { self.gaz.flags(stem) };
+        if f & (flag::ROLE | flag::SPEAKER) != 0 {
             return true;
         }
         if let Some(e) = self.entity_ending(s.stem_end) {
             return matches!(self.entities[e].label, "PERSON" | "ORG");
         }
-        let _ = h;
         // a place glued to a title (의성군수) or a compound title (원내대변인)
         self.gaz.role_suffix(stem).is_some_and(|r| syl(r) >= 2)
     }
@@ -501,8 +504,7 @@ impl<'a> Ctx<'a> {
             stem != "측" && (self.gaz.roles.get(stem).is_some_and(|r| r.generic) || self.gaz.speakers.contains(stem));
         let from = self.entities.partition_point(|e| e.start < np_start);
         let to = self.entities.partition_point(|e| e.start < s.np_end);
-        let in_np: Vec<usize> = (from..to).filter(|&e| self.entities[e].end <= s.np_end).collect();
-        let person = in_np.iter().rev().copied().find(|&e| self.entities[e].label == "PERSON");
+        let person = (from..to).rev().find(|&e| self.entities[e].end <= s.np_end && self.entities[e].label == "PERSON");
         let org = if generic {
             None
         } else if stem == "측" && s.head > 0 {
@@ -523,12 +525,13 @@ fn syl(s: &str) -> usize {
 
 /// Finds the speaker of every QUOTE in `quotes` (in order); other kinds get a default entry.
 pub fn attribute(ctx: &Ctx, quotes: &[QuoteSpan]) -> Vec<Attribution> {
-    let mut done: Vec<(usize, Attribution)> = Vec::new(); // (paragraph, attribution) of earlier quotes
-    let mut out = Vec::with_capacity(quotes.len());
+    // quotes outside captions get a speaker
+    let attributed = |q: &QuoteSpan| q.kind == QKind::Quote && !ctx.captions.get(q.para).copied().unwrap_or(false);
+    // (paragraph, attribution) of earlier quotes; moved into the result at the end
+    let mut done: Vec<(usize, Attribution)> = Vec::with_capacity(quotes.len());
     let mut sent_cache: Vec<Option<Vec<Range<usize>>>> = vec![None; ctx.paras.len()];
     for q in quotes {
-        if q.kind != QKind::Quote || ctx.captions.get(q.para).copied().unwrap_or(false) {
-            out.push(Attribution::default());
+        if !attributed(q) {
             continue;
         }
         if sent_cache[q.para].is_none() {
@@ -622,11 +625,13 @@ pub fn attribute(ctx: &Ctx, quotes: &[QuoteSpan]) -> Vec<Attribution> {
                 }
             }
         }
-        let a = found.unwrap_or_default();
-        done.push((q.para, a.clone()));
-        out.push(a);
+        done.push((q.para, found.unwrap_or_default()));
     }
-    out
+    let mut done = done.into_iter();
+    quotes
+        .iter()
+        .map(|q| if attributed(q) { done.next().map(|(_, a)| a).unwrap_or_default() } else { Default::default() })
+        .collect()
 }
 
 #[cfg(test)]
