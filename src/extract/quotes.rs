@@ -150,12 +150,16 @@ fn next_word_after<'t>(text: &'t str, at: usize, g: &str) -> &'t str {
 pub fn find_marks(text: &str, paras: &[Range<usize>], gaz: &Gazetteer) -> Vec<QuoteSpan> {
     // sized once (quoted spans are a few per kilobyte of news text)
     let mut out = Vec::with_capacity(text.len() / 128 + 4);
+    // open marks, emptied at each paragraph (allocated once)
+    let mut dstack: Vec<(usize, char)> = Vec::new();
+    let mut sstack: Vec<usize> = Vec::new();
+    let mut ascii_open: Vec<usize> = Vec::new();
     for (pi, r) in paras.iter().enumerate() {
         let p = &text[r.start..r.end];
         let pb = p.as_bytes();
-        let mut dstack: Vec<(usize, char)> = Vec::new();
-        let mut sstack: Vec<usize> = Vec::new();
-        let mut ascii_open: Vec<usize> = Vec::new();
+        dstack.clear();
+        sstack.clear();
+        ascii_open.clear();
         // quote marks start with '"', '\'' or the lead bytes E2 (“”‘’″) and E3 (「」『』, rare)
         let cands = merged(memchr::memchr3_iter(b'"', b'\'', 0xE2, pb), memchr::memchr_iter(0xE3, pb));
         for i in cands {
@@ -242,7 +246,8 @@ fn push_span(
 /// A headline or subhead: short, and not ending like a sentence.
 pub fn headline_like(p: &str) -> bool {
     let p = p.trim_end();
-    if p.chars().count() > 100 {
+    // more than 100 characters (counted only when the length in bytes leaves a doubt)
+    if p.len() > 400 || p.len() > 100 && p.chars().count() > 100 {
         return false;
     }
     // ending with a quote mark: the quote may end like a sentence, the line does not
