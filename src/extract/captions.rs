@@ -93,6 +93,15 @@ fn has_position_word(para: &str) -> bool {
     memchr::memchr_iter(b'(', para.as_bytes()).any(|at| POSITION_WORDS.iter().any(|w| para[at + 1..].starts_with(w)))
 }
 
+/// Agencies an agency credit starts with, right after `(` or `[` (see the `agency` regex).
+const AGENCIES: &[&str] = &["로이터", "AP", "AFP", "EPA", "신화", "교도", "UPI"];
+
+/// True when a `(` or `[` is directly followed by an agency: the `agency` regex cannot match
+/// otherwise, so its search is skipped.
+fn has_agency_open(para: &str) -> bool {
+    memchr::memchr2_iter(b'(', b'[', para.as_bytes()).any(|at| AGENCIES.iter().any(|w| para[at + 1..].starts_with(w)))
+}
+
 /// True when `para` has a `”` or a `"` (found by their last bytes, without decoding).
 fn has_closing_double_quote(para: &str) -> bool {
     let b = para.as_bytes();
@@ -161,7 +170,8 @@ pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
     }
     let mut cap = Caption::default();
     let mut strong = para.starts_with(['▲', '△']);
-    let progressive = para.trim_end().ends_with("고 있다.") || para.trim_end().ends_with("고 있다");
+    let trimmed = para.trim_end();
+    let progressive = trimmed.ends_with("고 있다.") || trimmed.ends_with("고 있다");
     // cheap pre-checks before the regexes: a credit or a marker needs one of these words
     let cue = has_cue(para);
     if !(strong || cue || progressive && after_headline) {
@@ -173,7 +183,13 @@ pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
     }
     let r = res();
     if cue {
-        let found = credit_capture(para).or_else(|| r.agency.captures(para).and_then(|c| c.get(1)).map(|m| m.as_str()));
+        let found = credit_capture(para).or_else(|| {
+            if has_agency_open(para) {
+                r.agency.captures(para).and_then(|c| c.get(1)).map(|m| m.as_str())
+            } else {
+                None
+            }
+        });
         if let Some(text) = found {
             // "(사진)" alone inside a sentence is rare; a credit needs '=' / ':' or 자료사진 / 제공
             if text.contains(['=', ':'])
@@ -188,7 +204,7 @@ pub fn caption(para: &str, after_headline: bool) -> Option<Caption> {
         if cap.credit.is_none() {
             // the regexes need a `/` before 사진, or `제공]` at the end: no search without them
             let slash = memchr::memchr(b'/', para.as_bytes()).is_some_and(|k| para[k..].contains("사진"));
-            let bracket = para.trim_end().ends_with("제공]");
+            let bracket = trimmed.ends_with("제공]");
             let found = if slash { r.slash_credit.captures(para) } else { None }.or_else(|| {
                 if bracket {
                     r.bracket_credit.captures(para)
@@ -285,6 +301,27 @@ mod tests {
             }
         }
         assert!(n > 1000, "{n}");
+    }
+
+    #[test]
+    fn the_agency_gate_passes_every_paragraph_the_agency_regex_matches() {
+        let r = res();
+        let mut n = 0;
+        for open in ["(", "[", "( ", "（"] {
+            for a in AGENCIES.iter().chain(&["연합", "AFPX", "ap"]) {
+                for sep in ["", " ", "=", " = ", "  "] {
+                    for tail in ["연합뉴스)", "뉴스1]", "뉴시스)", "연합)"] {
+                        let p = format!("시위대가 행진하고 있다. {open}{a}{sep}{tail} 끝");
+                        if r.agency.is_match(&p) {
+                            assert!(has_agency_open(&p), "{p}");
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n >= 50, "{n}");
+        assert!(!has_agency_open("(사진=연합뉴스) 로이터 통신은"));
     }
 
     #[test]

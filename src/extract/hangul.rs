@@ -159,32 +159,35 @@ const PARTICLES: &[(&str, After)] = &[
     ("만", After::Any),
 ];
 
-/// True when `particle` may follow a stem ending in `last`.
-fn agrees(after: After, particle: &str, last: char) -> bool {
-    match final_index(last) {
-        // Latin letters and digits: either form (their reading is not known)
-        None => true,
-        Some(f) => match after {
-            After::Any => true,
-            After::Consonant => f != 0,
-            After::Vowel => f == 0 || (f == 8 && particle.starts_with('로')),
-        },
+/// True when `particle` may follow a syllable with final consonant index `f` (see
+/// [`final_index`]; after Latin letters and digits either form fits: their reading is not known).
+fn agrees(after: After, particle: &str, f: u32) -> bool {
+    match after {
+        After::Any => true,
+        After::Consonant => f != 0,
+        After::Vowel => f == 0 || (f == 8 && particle.starts_with('로')),
     }
 }
 
 /// True for a stem long enough to carry a particle: two Hangul syllables, or one Latin letter or
 /// digit.
 fn stem_ok(stem: &str) -> bool {
+    // bytes, not chars: a continuation byte is neither ASCII nor the lead byte of a syllable
+    let b = stem.as_bytes();
     let mut syl = 0;
-    for c in stem.chars() {
-        if c.is_ascii_alphanumeric() {
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_alphanumeric() {
             return true;
         }
-        if is_syllable(c) {
+        if crate::clean::hangul_len_at(b, i) == 3 {
             syl += 1;
             if syl >= 2 {
                 return true;
             }
+            i += 3;
+        } else {
+            i += 1;
         }
     }
     false
@@ -195,11 +198,36 @@ fn stem_ok(stem: &str) -> bool {
 /// `(key, mask)` from [`packed_suffix`].
 #[inline]
 pub fn packed_tail(w: &str) -> u128 {
+    // fixed-size loads, no copy of a variable length (a call to `memcpy`)
     let b = w.as_bytes();
-    let n = b.len().min(16);
-    let mut buf = [0u8; 16];
-    buf[16 - n..].copy_from_slice(&b[b.len() - n..]);
-    u128::from_be_bytes(buf)
+    let n = b.len();
+    if let Some(last) = b.last_chunk::<16>() {
+        return u128::from_be_bytes(*last);
+    }
+    if let (Some(first), Some(last)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+        // the n - 8 bytes before the last 8 are the top ones of the first 8 (two shifts: 8 * (16 - n)
+        // is 64 for n = 8)
+        let hi = u64::from_be_bytes(*first) >> (8 * (15 - n)) >> 8;
+        return u128::from(hi) << 64 | u128::from(u64::from_be_bytes(*last));
+    }
+    if let (Some(first), Some(last)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+        let hi = u32::from_be_bytes(*first) >> (8 * (7 - n)) >> 8;
+        return u128::from(hi) << 32 | u128::from(u32::from_be_bytes(*last));
+    }
+    b.iter().fold(0, |v, &x| v << 8 | u128::from(x))
+}
+
+/// The syllable ending `b[..end]` (a Hangul syllable is three bytes, lead byte EA..ED), as its
+/// [`CharSet`] index, or `None` when `b[..end]` ends with another character (or is empty). `b`
+/// is valid UTF-8 and `end` a character boundary.
+#[inline]
+fn syllable_before(b: &[u8], end: usize) -> Option<u32> {
+    let s = end.checked_sub(3)?;
+    if crate::clean::hangul_len_at(b, s) != 3 {
+        return None;
+    }
+    let c = (u32::from(b[s]) & 0x0F) << 12 | (u32::from(b[s + 1]) & 0x3F) << 6 | (u32::from(b[s + 2]) & 0x3F);
+    Some(c - 0xAC00)
 }
 
 /// The `(key, mask)` that tests for the suffix `s` (its last 16 bytes) on a [`packed_tail`].
@@ -247,22 +275,33 @@ fn by_last() -> &'static ParticleTable {
 
 /// The longest particle that ends `word` and agrees with the syllable before it, as the length
 /// in bytes of the stem, or `None`.
+#[inline]
 pub fn particle_split(word: &str) -> Option<usize> {
-    let last = word.chars().next_back()?;
+    // every particle ends with a syllable; about half the words end with one no particle ends
+    // with, and return here (inlined, without the call below)
+    let last = syllable_before(word.as_bytes(), word.len())?;
     let t = by_last();
-    let g = t.slot[CharSet::index(last)?];
-    if g == 0 {
-        return None;
+    match t.slot[128 + last as usize] {
+        0 => None,
+        g => split_in_group(word, &t.groups[g as usize - 1]),
     }
+}
+
+/// The longest particle of `group` (the particles ending with the last syllable of `word`,
+/// longest first) that ends `word` and agrees with it: see [`particle_split`].
+#[inline(never)]
+fn split_in_group(word: &str, group: &[Particle]) -> Option<usize> {
+    let b = word.as_bytes();
     let tail = packed_tail(word);
-    for &Particle { text: p, after, key, mask } in &t.groups[g as usize - 1] {
+    for &Particle { text: p, after, key, mask } in group {
         // particles are at most 12 bytes: the packed tail decides
         if word.len() <= p.len() || tail & mask != key {
             continue;
         }
         let stem = &word[..word.len() - p.len()];
-        let Some(prev) = stem.chars().next_back() else { continue };
-        if agrees(after, p, prev) && stem_ok(stem) {
+        // the final consonant of the syllable before the particle; any other character agrees
+        let fits = syllable_before(b, stem.len()).is_none_or(|s| agrees(after, p, s % 28));
+        if fits && stem_ok(stem) {
             return Some(stem.len());
         }
     }
@@ -414,6 +453,77 @@ mod tests {
         assert_eq!(strip_particles("관계자는"), "관계자");
         assert_eq!(strip_particles("한빛전자"), "한빛전자");
         assert_eq!(strip_particles("이란은"), "이란");
+    }
+
+    /// `particle_split` as it was written on characters: the reference for the byte version.
+    fn particle_split_chars(word: &str) -> Option<usize> {
+        let last = word.chars().next_back()?;
+        let mut cands: Vec<&(&str, After)> = PARTICLES.iter().filter(|(p, _)| p.ends_with(last)).collect();
+        cands.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        for &&(p, after) in &cands {
+            let Some(stem) = word.strip_suffix(p).filter(|s| !s.is_empty()) else { continue };
+            let prev = stem.chars().next_back()?;
+            let fits = final_index(prev).is_none_or(|f| agrees(after, p, f));
+            let ok = stem.chars().any(|c| c.is_ascii_alphanumeric())
+                || stem.chars().filter(|&c| is_syllable(c)).count() >= 2;
+            if fits && ok {
+                return Some(stem.len());
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_byte_particle_split_agrees_with_the_char_version() {
+        let stems = [
+            "",
+            "한",
+            "한빛",
+            "한빛전자",
+            "서울",
+            "IBM",
+            "A",
+            "3",
+            "이",
+            "“",
+            "가·",
+            "가·나",
+            "é",
+            "ㄱ",
+            "힣힣",
+            "가一",
+        ];
+        let mut n = 0;
+        for s in stems {
+            for (p, _) in PARTICLES.iter().chain(&[("다", After::Any), ("X", After::Any), ("", After::Any)]) {
+                for inner in ["", "로", "에게", "와"] {
+                    let w = format!("{s}{inner}{p}");
+                    assert_eq!(particle_split(&w), particle_split_chars(&w), "{w}");
+                    n += usize::from(particle_split(&w).is_some());
+                }
+            }
+        }
+        assert!(n > 500, "{n}");
+    }
+
+    #[test]
+    fn packed_tail_packs_the_last_bytes() {
+        // the reference: a zero-padded copy of the last (up to) 16 bytes
+        fn reference(w: &str) -> u128 {
+            let b = w.as_bytes();
+            let n = b.len().min(16);
+            let mut buf = [0u8; 16];
+            buf[16 - n..].copy_from_slice(&b[b.len() - n..]);
+            u128::from_be_bytes(buf)
+        }
+        let all = "aB3가나다라마바사아자차카타파하😀é ";
+        for (i, _) in all.char_indices() {
+            for (j, c) in all[i..].char_indices() {
+                let w = &all[i..i + j + c.len_utf8()];
+                assert_eq!(packed_tail(w), reference(w), "{w}");
+            }
+        }
+        assert_eq!(packed_tail(""), 0);
     }
 
     #[test]

@@ -18,9 +18,9 @@ use std::ops::Range;
 
 use super::entities::Entity;
 use super::figures::{Figure, DATE};
-use super::gazetteer::Gazetteer;
+use super::gazetteer::{flag, Gazetteer};
 use super::hangul::is_syllable;
-use super::text::{sentences, Tok};
+use super::text::{merged, sentences, Tok};
 
 /// What a quoted span is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,13 +131,16 @@ fn predicate_end(content: &str) -> bool {
 
 /// The Hangul word glued after byte `at`.
 fn glued_word(text: &str, at: usize) -> &str {
-    let r = &text[at..];
-    &r[..r.find(|c: char| !is_syllable(c)).unwrap_or(r.len())]
+    let b = text.as_bytes();
+    let mut end = at;
+    while crate::clean::hangul_len_at(b, end) == 3 {
+        end += 3;
+    }
+    &text[at..end]
 }
 
-/// The word after the glued word at `at` (one space later).
-fn next_word_after(text: &str, at: usize) -> &str {
-    let g = glued_word(text, at);
+/// The word after `g`, the glued word at `at` (one space later).
+fn next_word_after<'t>(text: &'t str, at: usize, g: &str) -> &'t str {
     let r = &text[at + g.len()..];
     let Some(r) = r.strip_prefix(' ') else { return "" };
     &r[..r.find([' ', '\n', ',', '.']).unwrap_or(r.len())]
@@ -147,19 +150,18 @@ fn next_word_after(text: &str, at: usize) -> &str {
 pub fn find_marks(text: &str, paras: &[Range<usize>], gaz: &Gazetteer) -> Vec<QuoteSpan> {
     // sized once (quoted spans are a few per kilobyte of news text)
     let mut out = Vec::with_capacity(text.len() / 128 + 4);
+    // open marks, emptied at each paragraph (allocated once)
+    let mut dstack: Vec<(usize, char)> = Vec::new();
+    let mut sstack: Vec<usize> = Vec::new();
+    let mut ascii_open: Vec<usize> = Vec::new();
     for (pi, r) in paras.iter().enumerate() {
         let p = &text[r.start..r.end];
         let pb = p.as_bytes();
-        // quote marks start with '"', '\'' or the lead bytes E2 (“”‘’″) and E3 (「」『』)
-        if memchr::memchr3(b'"', b'\'', 0xE2, pb).is_none() && memchr::memchr(0xE3, pb).is_none() {
-            continue;
-        }
-        let mut dstack: Vec<(usize, char)> = Vec::new();
-        let mut sstack: Vec<usize> = Vec::new();
-        let mut ascii_open: Vec<usize> = Vec::new();
-        let mut cands: Vec<usize> = memchr::memchr3_iter(b'"', b'\'', 0xE2, pb).collect();
-        cands.extend(memchr::memchr_iter(0xE3, pb));
-        cands.sort_unstable();
+        dstack.clear();
+        sstack.clear();
+        ascii_open.clear();
+        // quote marks start with '"', '\'' or the lead bytes E2 (“”‘’″) and E3 (「」『』, rare)
+        let cands = merged(memchr::memchr3_iter(b'"', b'\'', 0xE2, pb), memchr::memchr_iter(0xE3, pb));
         for i in cands {
             let Some(c) = p[i..].chars().next() else { continue };
             let at = r.start + i;
@@ -236,7 +238,7 @@ fn push_span(
     double: bool,
 ) {
     let inner = open + olen..close;
-    if inner.start < inner.end && !text[inner.clone()].trim().is_empty() {
+    if inner.start < inner.end && !text[inner.clone()].chars().all(char::is_whitespace) {
         out.push(QuoteSpan { inner, open, close_end: close + clen, para, double, kind: QKind::Quote });
     }
 }
@@ -244,7 +246,8 @@ fn push_span(
 /// A headline or subhead: short, and not ending like a sentence.
 pub fn headline_like(p: &str) -> bool {
     let p = p.trim_end();
-    if p.chars().count() > 100 {
+    // more than 100 characters (counted only when the length in bytes leaves a doubt)
+    if p.len() > 400 || p.len() > 100 && p.chars().count() > 100 {
         return false;
     }
     // ending with a quote mark: the quote may end like a sentence, the line does not
@@ -286,9 +289,10 @@ pub fn headline_speaker<'t>(text: &'t str, open: usize, gaz: &Gazetteer) -> Opti
 fn classify(text: &str, q: &QuoteSpan, gaz: &Gazetteer) -> QKind {
     let content = &text[q.inner.clone()];
     let sfx = glued_word(text, q.close_end);
-    let next = next_word_after(text, q.close_end);
-    let short = content.chars().count() <= 15;
+    let next = next_word_after(text, q.close_end, sfx);
     if q.double {
+        // at most 15 characters (counted only when the length in bytes leaves a doubt)
+        let short = content.len() <= 15 || content.len() <= 60 && content.chars().count() <= 15;
         let naming = (matches!(sfx, "로" | "으로")
             && ["불리", "불린", "꼽히", "꼽힌", "통하", "통한", "알려", "부르", "평가받", "일컬"]
                 .iter()
@@ -323,7 +327,8 @@ pub struct Ctx<'a> {
     pub paras: &'a [Range<usize>],
     /// Which paragraphs are captions.
     pub captions: &'a [bool],
-    /// Tokens.
+    /// Tokens, with the flags [`Gazetteer::flags`] gives their stems (see
+    /// [`super::text::tokenize`]).
     pub toks: &'a [Tok],
     /// Entities, sorted by start.
     pub entities: &'a [Entity],
@@ -399,13 +404,15 @@ impl<'a> Ctx<'a> {
         if matches!(stem, "그" | "그녀" | "그들") || stem == "측" || stem.ends_with('측') {
             return true;
         }
-        if self.gaz.roles.contains_key(stem) || self.gaz.speakers.contains(stem) {
+        // a title or a generic speaker; the token's flags are its stem's, which the head stem
+        // usually is
+        let f = if s.stem_end == h.stem_end { h.flags } else { self.gaz.flags(stem) };
+        if f & (flag::ROLE | flag::SPEAKER) != 0 {
             return true;
         }
         if let Some(e) = self.entity_ending(s.stem_end) {
             return matches!(self.entities[e].label, "PERSON" | "ORG");
         }
-        let _ = h;
         // a place glued to a title (의성군수) or a compound title (원내대변인)
         self.gaz.role_suffix(stem).is_some_and(|r| syl(r) >= 2)
     }
@@ -502,8 +509,7 @@ impl<'a> Ctx<'a> {
             stem != "측" && (self.gaz.roles.get(stem).is_some_and(|r| r.generic) || self.gaz.speakers.contains(stem));
         let from = self.entities.partition_point(|e| e.start < np_start);
         let to = self.entities.partition_point(|e| e.start < s.np_end);
-        let in_np: Vec<usize> = (from..to).filter(|&e| self.entities[e].end <= s.np_end).collect();
-        let person = in_np.iter().rev().copied().find(|&e| self.entities[e].label == "PERSON");
+        let person = (from..to).rev().find(|&e| self.entities[e].end <= s.np_end && self.entities[e].label == "PERSON");
         let org = if generic {
             None
         } else if stem == "측" && s.head > 0 {
@@ -524,12 +530,13 @@ fn syl(s: &str) -> usize {
 
 /// Finds the speaker of every QUOTE in `quotes` (in order); other kinds get a default entry.
 pub fn attribute(ctx: &Ctx, quotes: &[QuoteSpan]) -> Vec<Attribution> {
-    let mut done: Vec<(usize, Attribution)> = Vec::new(); // (paragraph, attribution) of earlier quotes
-    let mut out = Vec::with_capacity(quotes.len());
+    // quotes outside captions get a speaker
+    let attributed = |q: &QuoteSpan| q.kind == QKind::Quote && !ctx.captions.get(q.para).copied().unwrap_or(false);
+    // (paragraph, attribution) of earlier quotes; moved into the result at the end
+    let mut done: Vec<(usize, Attribution)> = Vec::with_capacity(quotes.len());
     let mut sent_cache: Vec<Option<Vec<Range<usize>>>> = vec![None; ctx.paras.len()];
     for q in quotes {
-        if q.kind != QKind::Quote || ctx.captions.get(q.para).copied().unwrap_or(false) {
-            out.push(Attribution::default());
+        if !attributed(q) {
             continue;
         }
         if sent_cache[q.para].is_none() {
@@ -623,11 +630,13 @@ pub fn attribute(ctx: &Ctx, quotes: &[QuoteSpan]) -> Vec<Attribution> {
                 }
             }
         }
-        let a = found.unwrap_or_default();
-        done.push((q.para, a.clone()));
-        out.push(a);
+        done.push((q.para, found.unwrap_or_default()));
     }
-    out
+    let mut done = done.into_iter();
+    quotes
+        .iter()
+        .map(|q| if attributed(q) { done.next().map(|(_, a)| a).unwrap_or_default() } else { Default::default() })
+        .collect()
 }
 
 #[cfg(test)]

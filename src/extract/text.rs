@@ -109,10 +109,40 @@ pub fn tokenize<F: Fn(&str) -> u32 + ?Sized>(text: &str, paras: &[Range<usize>],
 /// starts there. `b` is valid UTF-8.
 #[inline]
 fn word_char_len(b: &[u8], i: usize) -> usize {
-    if b[i].is_ascii_alphanumeric() {
-        return 1;
+    // one table lookup per byte: ASCII letters and digits (1), the lead bytes EB and EC, which
+    // always start a syllable (3), and EA and ED, which start one only in part of their range (2)
+    const CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 128 {
+            if (c as u8).is_ascii_alphanumeric() {
+                t[c] = 1;
+            }
+            c += 1;
+        }
+        t[0xEB] = 3;
+        t[0xEC] = 3;
+        t[0xEA] = 2;
+        t[0xED] = 2;
+        t
+    };
+    match CLASS[b[i] as usize] {
+        0 => 0,
+        1 => 1,
+        3 => 3,
+        _ => crate::clean::hangul_len_at(b, i),
     }
-    crate::clean::hangul_len_at(b, i)
+}
+
+/// The positions of two ascending iterators (memchr searches of one text), merged in ascending
+/// order.
+pub fn merged(a: impl Iterator<Item = usize>, b: impl Iterator<Item = usize>) -> impl Iterator<Item = usize> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y < x => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
 }
 
 /// The paragraph ranges of a text with one paragraph (for tests and single lines).
@@ -131,27 +161,24 @@ pub const DOUBLE_CLOSE: &[char] = &['”', '"', '」', '』', '″'];
 pub fn sentences(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
     let p = &text[r.start..r.end];
     let mut out = Vec::with_capacity(p.len() / 64 + 2);
+    // a sentence without its leading white space; an empty one is dropped
+    let mut push = |s: usize, e: usize| {
+        let t = &p[s..e];
+        let s = s + (t.len() - t.trim_start().len());
+        if s < e {
+            out.push(r.start + s..r.start + e);
+        }
+    };
     let mut start = 0;
     let mut depth = 0u32;
     let mut straight_open = false;
     // only quote marks and . ? ! matter: jump from one to the next (their lead bytes: '"', '.',
-    // '?', '!', E2 for “”, E3 for 「」『』); prev and next are the characters around each
-    const LOOK: [bool; 256] = {
-        let mut t = [false; 256];
-        t[b'"' as usize] = true;
-        t[b'.' as usize] = true;
-        t[b'?' as usize] = true;
-        t[b'!' as usize] = true;
-        t[0xE2] = true;
-        t[0xE3] = true;
-        t
-    };
+    // '?', '!', E2 for “”, E3 for 「」『』; the second search rarely finds anything); prev and
+    // next are the characters around each
     let b = p.as_bytes();
-    let mut from = 0;
-    while let Some(k) = b[from..].iter().position(|&x| LOOK[x as usize]) {
-        let i = from + k;
+    for i in merged(memchr::memchr3_iter(b'.', b'"', 0xE2, b), memchr::memchr3_iter(b'?', b'!', 0xE3, b)) {
         let Some(c) = p[i..].chars().next() else { break };
-        from = i + c.len_utf8();
+        let from = i + c.len_utf8();
         let prev = if i == 0 { ' ' } else { p[..i].chars().next_back().unwrap_or(' ') };
         let next = p[from..].chars().next();
         match c {
@@ -160,7 +187,7 @@ pub fn sentences(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
                 depth = depth.saturating_sub(1);
                 if depth == 0 && matches!(prev, '.' | '?' | '!') && next.is_none_or(char::is_whitespace) {
                     let e = i + c.len_utf8();
-                    out.push(r.start + start..r.start + e);
+                    push(start, e);
                     start = e;
                 }
             }
@@ -170,7 +197,7 @@ pub fn sentences(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
                     depth = depth.saturating_sub(1);
                     if depth == 0 && matches!(prev, '.' | '?' | '!') && next.is_none_or(char::is_whitespace) {
                         let e = i + 1;
-                        out.push(r.start + start..r.start + e);
+                        push(start, e);
                         start = e;
                     }
                 } else {
@@ -180,23 +207,16 @@ pub fn sentences(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
             }
             '.' | '?' | '!' if depth == 0 && next.is_none_or(char::is_whitespace) && !prev.is_ascii_digit() => {
                 let e = i + 1;
-                out.push(r.start + start..r.start + e);
+                push(start, e);
                 start = e;
             }
             _ => {}
         }
     }
     if start < p.len() {
-        out.push(r.start + start..r.end);
+        push(start, p.len());
     }
-    // trim leading spaces of each sentence
-    out.into_iter()
-        .map(|s| {
-            let lead = text[s.clone()].len() - text[s.clone()].trim_start().len();
-            s.start + lead..s.end
-        })
-        .filter(|s| s.start < s.end)
-        .collect()
+    out
 }
 
 #[cfg(test)]
@@ -217,6 +237,139 @@ mod tests {
         let t = "김정은 위원장";
         let toks = tokenize(t, &crate::extract::text::one_paragraph(t), &|w| u32::from(w == "김정은"), 1);
         assert_eq!(toks[0].stem(t), "김정은");
+    }
+
+    #[test]
+    fn the_byte_table_knows_the_word_characters() {
+        let all: String = (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| c.len_utf8() <= 3).collect();
+        let b = all.as_bytes();
+        let mut n = 0;
+        for (i, c) in all.char_indices() {
+            let want = if crate::extract::hangul::is_word_char(c) { c.len_utf8() } else { 0 };
+            assert_eq!(word_char_len(b, i), want, "{c:?}");
+            n += want;
+        }
+        assert_eq!(n, 62 + 11_172 * 3);
+        // continuation bytes start no word character
+        for i in (0..b.len()).filter(|&i| !all.is_char_boundary(i)) {
+            assert_eq!(word_char_len(b, i), 0);
+        }
+    }
+
+    /// `sentences` as it was written with a byte table and a second trimming pass (unchanged):
+    /// the reference for the version on memchr searches.
+    fn sentences_table(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
+        let p = &text[r.start..r.end];
+        let mut out = Vec::with_capacity(p.len() / 64 + 2);
+        let mut start = 0;
+        let mut depth = 0u32;
+        let mut straight_open = false;
+        // only quote marks and . ? ! matter: jump from one to the next (their lead bytes: '"', '.',
+        // '?', '!', E2 for “”, E3 for 「」『』); prev and next are the characters around each
+        const LOOK: [bool; 256] = {
+            let mut t = [false; 256];
+            t[b'"' as usize] = true;
+            t[b'.' as usize] = true;
+            t[b'?' as usize] = true;
+            t[b'!' as usize] = true;
+            t[0xE2] = true;
+            t[0xE3] = true;
+            t
+        };
+        let b = p.as_bytes();
+        let mut from = 0;
+        while let Some(k) = b[from..].iter().position(|&x| LOOK[x as usize]) {
+            let i = from + k;
+            let Some(c) = p[i..].chars().next() else { break };
+            from = i + c.len_utf8();
+            let prev = if i == 0 { ' ' } else { p[..i].chars().next_back().unwrap_or(' ') };
+            let next = p[from..].chars().next();
+            match c {
+                '“' | '「' | '『' => depth += 1,
+                '”' | '」' | '』' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 && matches!(prev, '.' | '?' | '!') && next.is_none_or(char::is_whitespace) {
+                        let e = i + c.len_utf8();
+                        out.push(r.start + start..r.start + e);
+                        start = e;
+                    }
+                }
+                '"' => {
+                    if straight_open {
+                        straight_open = false;
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 && matches!(prev, '.' | '?' | '!') && next.is_none_or(char::is_whitespace) {
+                            let e = i + 1;
+                            out.push(r.start + start..r.start + e);
+                            start = e;
+                        }
+                    } else {
+                        straight_open = true;
+                        depth += 1;
+                    }
+                }
+                '.' | '?' | '!' if depth == 0 && next.is_none_or(char::is_whitespace) && !prev.is_ascii_digit() => {
+                    let e = i + 1;
+                    out.push(r.start + start..r.start + e);
+                    start = e;
+                }
+                _ => {}
+            }
+        }
+        if start < p.len() {
+            out.push(r.start + start..r.end);
+        }
+        // trim leading spaces of each sentence
+        out.into_iter()
+            .map(|s| {
+                let lead = text[s.clone()].len() - text[s.clone()].trim_start().len();
+                s.start + lead..s.end
+            })
+            .filter(|s| s.start < s.end)
+            .collect()
+    }
+
+    #[test]
+    fn the_memchr_sentences_agree_with_the_table_version() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/articles");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .expect("eval articles")
+            .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("article"))
+            .collect();
+        assert!(texts.len() >= 20);
+        texts.extend(
+            [
+                "",
+                " ",
+                ".",
+                "  다.  ",
+                "“A.” “B?”! C「D.」 E『F!』 G",
+                "\"열린 따옴표. 닫히지 않음",
+                "1.5. 2? 3! ……. 끝.",
+                "그는 “가.”고 했다.\"나.\" 다!",
+                "」」 ”” 닫는 표만. 그리고 ?",
+            ]
+            .map(String::from),
+        );
+        let mut n = 0;
+        for t in &texts {
+            let mut s = 0;
+            for line in t.split('\n') {
+                let r = s..s + line.len();
+                assert_eq!(sentences(t, r.clone()), sentences_table(t, r.clone()), "{line}");
+                n += sentences(t, r).len();
+                s += line.len() + 1;
+            }
+        }
+        assert!(n > 300, "{n}");
+    }
+
+    #[test]
+    fn merged_positions_ascend() {
+        let v: Vec<usize> = merged([1, 4, 9].into_iter(), [0, 5, 6, 12].into_iter()).collect();
+        assert_eq!(v, vec![0, 1, 4, 5, 6, 9, 12]);
+        assert_eq!(merged(std::iter::empty(), [3].into_iter()).collect::<Vec<_>>(), vec![3]);
+        assert_eq!(merged([3].into_iter(), std::iter::empty()).collect::<Vec<_>>(), vec![3]);
     }
 
     #[test]
