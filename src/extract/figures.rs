@@ -301,8 +301,7 @@ const EXTRA_TAILS: &[&str] =
 
 /// True when `rest` (what follows a unit up to the end of its word) is acceptable.
 fn tail_ok(rest: &str) -> bool {
-    let word_end = rest.find(|c: char| !is_syllable(c)).unwrap_or(rest.len());
-    let w = &rest[..word_end];
+    let w = syllables(rest);
     if w.is_empty() {
         // an ASCII letter or digit glued to the unit means a code, not a unit
         return !rest.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
@@ -317,18 +316,27 @@ fn tail_ok(rest: &str) -> bool {
 fn next_word(s: &str, at: usize) -> &str {
     let Some(rest) = s.get(at..) else { return "" };
     let Some(r) = rest.strip_prefix(' ') else { return "" };
-    let end = r.find([' ', '\n']).unwrap_or(r.len());
+    let end = r.bytes().position(|x| x == b' ' || x == b'\n').unwrap_or(r.len());
     &r[..end]
 }
 
-/// The word just before byte `at` (separated by one space), or "".
+/// The word just before byte `at` (separated by one space), or "": it starts after the last
+/// space, line end, `(`, `"`, `[`, `“` or `‘` before it.
 fn prev_word(s: &str, at: usize) -> &str {
     let Some(before) = s.get(..at) else { return "" };
-    let Some(b) = before.strip_suffix(' ') else { return "" };
-    let start = b
-        .rfind([' ', '\n', '(', '“', '"', '‘', '['])
-        .map_or(0, |p| p + b[p..].chars().next().map_or(1, char::len_utf8));
-    &b[start..]
+    let Some(w) = before.strip_suffix(' ') else { return "" };
+    // a byte-wise walk back: ASCII bytes are never inside a longer character, and a character
+    // ending in E2 80 9C / E2 80 98 is “ / ‘
+    let b = w.as_bytes();
+    let mut k = b.len();
+    while k > 0 {
+        match b[k - 1] {
+            b' ' | b'\n' | b'(' | b'"' | b'[' => break,
+            0x9C | 0x98 if k >= 3 && b[k - 3] == 0xE2 && b[k - 2] == 0x80 => break,
+            _ => k -= 1,
+        }
+    }
+    &w[k..]
 }
 
 /// The date context while scanning an article in reading order.
@@ -364,66 +372,79 @@ pub fn scan(text: &str, paras: &[std::ops::Range<usize>], published: Option<Ymd>
 }
 
 /// Scans `text[start..end]`, appending figures with offsets into `text`.
+///
+/// The walk is byte-wise: ASCII bytes other than digits start nothing, and a run of Hangul
+/// syllables is one step (only its first syllable, at a word start, may start a figure).
 pub fn scan_paragraph(text: &str, start: usize, end: usize, ctx: &mut DateContext, out: &mut Vec<Figure>) {
     let p = &text[..end];
     let b = p.as_bytes();
     let mut i = start;
-    let mut prev: char = ' ';
+    // a figure may start at `i`: the character before is no word character, `-`, `.` or `,`
+    let mut at_word_start = true;
     while i < end {
         let c0 = b[i];
-        // fast path: bytes that can start nothing
         if c0 < 0x80 && !c0.is_ascii_digit() {
-            prev = c0 as char;
+            at_word_start = !starts_nothing_after(c0 as char);
             i += 1;
             continue;
         }
-        // the syllables after the first of a word start nothing: step over them
-        if is_word_char(prev) && hangul_len_at(b, i) > 0 {
-            let mut j = i + 3;
-            while j < end && hangul_len_at(b, j) > 0 {
-                j += 3;
+        let w = i + syllables(&p[i..]).len();
+        if w > i {
+            // a Hangul word, or the rest of one
+            if at_word_start {
+                if let Some(f) = figure_at_word(p, start, i, w, ctx) {
+                    i = f.end;
+                    at_word_start = !starts_nothing_after(p[..i].chars().next_back().unwrap_or(' '));
+                    out.push(f);
+                    continue;
+                }
             }
-            prev = p[..j].chars().next_back().unwrap_or(' ');
-            i = j;
+            i = w;
+            at_word_start = false;
             continue;
         }
         let c = p[i..].chars().next().unwrap_or(' ');
-        let at_word_start = !is_word_char(prev) && prev != '-' && prev != '.' && prev != ',';
-        let found = if digit_value(c).is_some() {
-            if at_word_start && prev != '제' {
-                figure_at_digit(p, start, i, ctx)
-            } else {
-                None
-            }
-        } else if at_word_start && is_syllable(c) {
-            figure_at_word(p, start, i, ctx)
-        } else {
-            None
-        };
-        match found {
-            Some(f) => {
+        if digit_value(c).is_none() {
+            at_word_start = !starts_nothing_after(c);
+            i += c.len_utf8();
+            continue;
+        }
+        if at_word_start {
+            if let Some(f) = figure_at_digit(p, start, i, ctx) {
                 i = f.end;
-                prev = p[..i].chars().next_back().unwrap_or(' ');
+                at_word_start = !starts_nothing_after(p[..i].chars().next_back().unwrap_or(' '));
                 out.push(f);
-            }
-            None => {
-                if digit_value(c).is_some() {
-                    // skip the rest of this number or code
-                    while i < end {
-                        let ch = p[i..].chars().next().unwrap_or(' ');
-                        if !(ch.is_ascii_alphanumeric() || digit_value(ch).is_some() || ch == '.' || ch == ',') {
-                            break;
-                        }
-                        prev = ch;
-                        i += ch.len_utf8();
-                    }
-                } else {
-                    prev = c;
-                    i += c.len_utf8();
-                }
+                continue;
             }
         }
+        // skip the rest of this number or code
+        while i < end {
+            let ch = p[i..].chars().next().unwrap_or(' ');
+            if !(ch.is_ascii_alphanumeric() || digit_value(ch).is_some() || ch == '.' || ch == ',') {
+                break;
+            }
+            at_word_start = !starts_nothing_after(ch);
+            i += ch.len_utf8();
+        }
     }
+}
+
+/// True when no figure starts right after `c`: a word character, `-`, `.` or `,` (inside words,
+/// codes like `NX-200` and numbers like `1.5`).
+#[inline]
+fn starts_nothing_after(c: char) -> bool {
+    is_word_char(c) || matches!(c, '-' | '.' | ',')
+}
+
+/// The Hangul syllables at the start of `s` (a word, or what is glued to a number or unit).
+#[inline]
+fn syllables(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut j = 0;
+    while hangul_len_at(b, j) > 0 {
+        j += 3;
+    }
+    &s[..j]
 }
 
 /// The units grouped by their first character, longest first.
@@ -476,14 +497,14 @@ fn figure(start: usize, end: usize, label: &'static str, value: Option<f64>, uni
 /// The start of a duration marker after `at` (glued or one space away), if any.
 fn duration_marker(p: &str, at: usize) -> Option<&'static str> {
     let rest = &p[at..];
-    let glued_word = &rest[..rest.find(|c: char| !is_syllable(c)).unwrap_or(rest.len())];
+    let glued_word = syllables(rest);
     for m in ["째", "간", "새"] {
         if glued_word.starts_with(m) && is_particle_tail(&glued_word[m.len()..]) {
             return Some(m);
         }
     }
     let w = next_word(p, at);
-    let w = &w[..w.find(|c: char| !is_syllable(c)).unwrap_or(w.len())];
+    let w = syllables(w);
     // the whole next word is the marker, or the marker and particles (전보다), not 전후 "around"
     DURATION_AFTER
         .iter()
@@ -496,8 +517,7 @@ fn glued_duration_suffix(p: &str, at: usize) -> usize {
     for m in ["째", "간"] {
         if p[at..].starts_with(m) {
             let w = &p[at + m.len()..];
-            let we = w.find(|c: char| !is_syllable(c)).unwrap_or(w.len());
-            if is_particle_tail(&w[..we]) {
+            if is_particle_tail(syllables(w)) {
                 return m.len();
             }
         }
@@ -847,8 +867,8 @@ fn word_figure_firsts() -> &'static super::hangul::CharSet {
     })
 }
 
-/// A figure that starts with a Hangul word at `i`.
-fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -> Option<Figure> {
+/// A figure that starts with the Hangul word at `i..wend` (`wend`: the end of its syllables).
+fn figure_at_word(p: &str, para_start: usize, i: usize, wend: usize, ctx: &mut DateContext) -> Option<Figure> {
     let rest = &p[i..];
     let c = rest.chars().next()?;
     // cheap first-syllable filter
@@ -887,8 +907,7 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -
         return Some(f);
     }
     // the word itself
-    let wend = rest.find(|ch: char| !is_syllable(ch)).unwrap_or(rest.len());
-    let word = &rest[..wend];
+    let word = &p[i..wend];
     // 절반 "half"
     if c == '절' && word.strip_prefix("절반").is_some_and(is_particle_tail) {
         let mut f = figure(i, i + "절반".len(), QUANTITY, Some(0.5), "ratio");
@@ -907,7 +926,7 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -
     }
     // native numerals before counters
     if let Some(n) = if word.len() <= 9 { numerals::native(word) } else { None } {
-        let at = i + wend;
+        let at = wend;
         if !p[at..].starts_with(' ') {
             return None;
         }
@@ -949,9 +968,7 @@ fn relative_by_first() -> &'static RelativeTable {
 
 /// True when a date word ending at `e` is a whole word (a particle or nothing may follow).
 fn date_word_end(p: &str, e: usize) -> bool {
-    let r = &p[e..];
-    let we = r.find(|c: char| !is_syllable(c)).unwrap_or(r.len());
-    let tail = &r[..we];
+    let tail = syllables(&p[e..]);
     tail.is_empty() || is_particle_tail(tail) || ["에나", "들어", "께", "쯤"].iter().any(|t| tail.starts_with(t))
 }
 
@@ -1023,9 +1040,8 @@ fn qualify(p: &str, para_start: usize, f: &mut Figure) {
         }
         _ => {}
     }
-    let rest = &p[f.end..];
-    let gw_end = rest.find(|c: char| !is_syllable(c)).unwrap_or(rest.len());
-    let glued = &rest[..gw_end];
+    let glued = syllables(&p[f.end..]);
+    let gw_end = glued.len();
     let next = next_word(p, f.end + gw_end);
     let approx_words = ["가량", "정도", "쯤", "안팎", "내외", "남짓"];
     let starts = |w: &str, list: &[&str]| list.iter().any(|x| w.starts_with(x));
@@ -1052,13 +1068,16 @@ fn qualify(p: &str, para_start: usize, f: &mut Figure) {
         set_bound(b, f);
     }
     // 을 넘는다, and 을 처음으로 넘어섰다 (one adverb between)
-    let after_next = if next.is_empty() { "" } else { next_word(p, f.end + gw_end + 1 + next.len()) };
-    let adverb = next.ends_with("으로")
-        || next.ends_with('히')
-        || next.ends_with('게')
-        || ["이미", "다시", "훌쩍", "처음"].contains(&next);
+    let after_next_at = f.end + gw_end + 1 + next.len();
+    let adverb_then_over = || {
+        let adverb = next.ends_with("으로")
+            || next.ends_with('히')
+            || next.ends_with('게')
+            || ["이미", "다시", "훌쩍", "처음"].contains(&next);
+        adverb && !next.is_empty() && next_word(p, after_next_at).starts_with('넘')
+    };
     if (glued.is_empty() || glued == "을" || glued == "를")
-        && (next.starts_with('넘') || (!glued.is_empty() && adverb && after_next.starts_with('넘')))
+        && (next.starts_with('넘') || (!glued.is_empty() && adverb_then_over()))
     {
         set_bound("min", f);
     }
@@ -1229,6 +1248,44 @@ mod tests {
         check("53시간 만에", "53시간", Some(53.0), "hour", false, None);
         check("1천800㏊", "1천800㏊", Some(1800.0), "ha", false, None);
         check("40GWh로", "40GWh", Some(4e10), "Wh", false, None);
+    }
+
+    /// `prev_word` as a search by characters finds it (the reference for the byte-wise walk).
+    fn prev_word_by_chars(s: &str, at: usize) -> &str {
+        let Some(before) = s.get(..at) else { return "" };
+        let Some(b) = before.strip_suffix(' ') else { return "" };
+        let start = b
+            .rfind([' ', '\n', '(', '“', '"', '‘', '['])
+            .map_or(0, |p| p + b[p..].chars().next().map_or(1, char::len_utf8));
+        &b[start..]
+    }
+
+    #[test]
+    fn word_neighbours_match_the_char_searches() {
+        // characters whose UTF-8 ends in 9C or 98 like “ and ‘: 개 (EA B0 9C), 감 (EA B0 98),
+        // ₜ (E2 82 9C), ” and ’, a Thai letter (E0 B8 9C)
+        let mut s = String::new();
+        for w in
+            ["가", "“나", "‘다", "(라", "\"마", "[바", "개", "x감", "ₜ", "”개", "’감", "\u{0E1C}", "1조", "a(b", "\n줄"]
+        {
+            s.push_str(w);
+            s.push(' ');
+            s.push_str(w);
+            s.push_str("감 ");
+        }
+        for at in (0..=s.len() + 1).filter(|&k| k > s.len() || s.is_char_boundary(k)) {
+            assert_eq!(prev_word(&s, at), prev_word_by_chars(&s, at), "at {at}");
+            let by_chars = s
+                .get(at..)
+                .and_then(|r| r.strip_prefix(' '))
+                .map_or("", |r| &r[..r.find([' ', '\n']).unwrap_or(r.len())]);
+            assert_eq!(next_word(&s, at), by_chars, "at {at}");
+        }
+        // the glued syllables stop at the first character outside 가..힣
+        for t in ["가각힣\u{D7A4}", "\u{ABFF}가", "한국어 ", "원을", "", "ㄱ가", "가1"] {
+            let by_chars = &t[..t.find(|c: char| !is_syllable(c)).unwrap_or(t.len())];
+            assert_eq!(syllables(t), by_chars, "{t}");
+        }
     }
 
     #[test]
