@@ -391,8 +391,9 @@ pub fn scan_paragraph(text: &str, start: usize, end: usize, ctx: &mut DateContex
         let w = i + syllables(&p[i..]).len();
         if w > i {
             // a Hangul word, or the rest of one
-            if at_word_start {
-                if let Some(f) = figure_at_word(p, start, i, w, ctx) {
+            let ws = if at_word_start { WordStarts::get().at(b, i) } else { WordStart::default() };
+            if !ws.is_none() {
+                if let Some(f) = figure_at_word(p, start, i, w, ws, ctx) {
                     i = f.end;
                     at_word_start = !starts_nothing_after(p[..i].chars().next_back().unwrap_or(' '));
                     out.push(f);
@@ -853,30 +854,99 @@ fn day_date(d: u32, month: Option<(i32, u32)>, relative: Option<&str>, ctx: &Dat
     Ymd::new(y, m, d)
 }
 
-/// The first syllables of the words [`figure_at_word`] looks at (relative dates, native and
-/// indefinite numerals, 절반, ...): a bit test rejects every other word.
-fn word_figure_firsts() -> &'static super::hangul::CharSet {
-    static T: std::sync::OnceLock<super::hangul::CharSet> = std::sync::OnceLock::new();
-    T.get_or_init(|| {
-        let mut set = super::hangul::CharSet::default();
-        for c in "올금내명작지재전이다오당어수몇한두세네여일아열스석넉하사나닷엿보영초시상절".chars()
-        {
-            set.insert(c);
-        }
-        set
-    })
+/// What a word may be, judged by its first syllable: which checks of [`figure_at_word`] can
+/// succeed.
+#[derive(Clone, Copy, Default, Debug, PartialEq)]
+struct WordStart {
+    /// 1 + the index in [`WordStarts::relative`] of the relative date words starting with the
+    /// syllable; 0: none does.
+    relative: u8,
+    /// A combination of the `MAY_*` bits.
+    may: u8,
 }
 
-/// A figure that starts with the Hangul word at `i..wend` (`wend`: the end of its syllables).
-fn figure_at_word(p: &str, para_start: usize, i: usize, wend: usize, ctx: &mut DateContext) -> Option<Figure> {
-    let rest = &p[i..];
-    let c = rest.chars().next()?;
-    // cheap first-syllable filter
-    if !word_figure_firsts().contains(c) {
-        return None;
+/// `상반기` / `하반기`.
+const MAY_HALF_YEAR: u8 = 1;
+/// An indefinite numeral (`수천억`, `몇십`).
+const MAY_INDEFINITE: u8 = 2;
+/// `절반`.
+const MAY_HALF: u8 = 4;
+/// A day word ([`numerals::DAY_WORDS`]).
+const MAY_DAY_WORD: u8 = 8;
+/// A native numeral ([`numerals::NATIVE`]).
+const MAY_NATIVE: u8 = 16;
+
+impl WordStart {
+    /// No word starting with this syllable is a figure.
+    fn is_none(self) -> bool {
+        self.relative == 0 && self.may == 0
     }
+}
+
+/// The first syllables of the words [`figure_at_word`] looks at: one entry per syllable, so
+/// that every other word is rejected by one table load.
+struct WordStarts {
+    /// Indexed by syllable (`c - '가'`).
+    by_syllable: Vec<WordStart>,
+    /// The relative date words ([`RELATIVE`]) grouped by their first syllable, longest first.
+    relative: Vec<Vec<(&'static str, Grain, i32)>>,
+}
+
+impl WordStarts {
+    fn get() -> &'static WordStarts {
+        static T: std::sync::OnceLock<WordStarts> = std::sync::OnceLock::new();
+        T.get_or_init(|| {
+            let mut t = WordStarts { by_syllable: vec![WordStart::default(); 11_172], relative: Vec::new() };
+            let slot = |w: &str| w.chars().next().filter(|&c| is_syllable(c)).map(|c| c as usize - 0xAC00);
+            for &e in RELATIVE {
+                let Some(k) = slot(e.0) else { continue };
+                if t.by_syllable[k].relative == 0 {
+                    t.relative.push(Vec::new());
+                    t.by_syllable[k].relative = u8::try_from(t.relative.len()).expect("few relative date groups");
+                }
+                t.relative[t.by_syllable[k].relative as usize - 1].push(e);
+            }
+            for group in &mut t.relative {
+                group.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
+            }
+            let words =
+                [("상반기", MAY_HALF_YEAR), ("하반기", MAY_HALF_YEAR), ("수", MAY_INDEFINITE), ("몇", MAY_INDEFINITE)]
+                    .into_iter()
+                    .chain([("절반", MAY_HALF)])
+                    .chain(numerals::DAY_WORDS.iter().map(|&(w, _)| (w, MAY_DAY_WORD)))
+                    .chain(numerals::NATIVE.iter().map(|&(w, _)| (w, MAY_NATIVE)));
+            for (w, bit) in words {
+                if let Some(k) = slot(w) {
+                    t.by_syllable[k].may |= bit;
+                }
+            }
+            t
+        })
+    }
+
+    /// The entry of the syllable at byte `i` of `b` (where [`hangul_len_at`] found one).
+    #[inline]
+    fn at(&self, b: &[u8], i: usize) -> WordStart {
+        // the three bytes 1110xxxx 10xxxxxx 10xxxxxx of a syllable, decoded
+        let c = (u32::from(b[i] & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+        c.checked_sub(0xAC00).and_then(|k| self.by_syllable.get(k as usize)).copied().unwrap_or_default()
+    }
+}
+
+/// A figure that starts with the Hangul word at `i..wend` (`wend`: the end of its syllables);
+/// `ws` is the entry of its first syllable.
+fn figure_at_word(
+    p: &str,
+    para_start: usize,
+    i: usize,
+    wend: usize,
+    ws: WordStart,
+    ctx: &mut DateContext,
+) -> Option<Figure> {
+    let rest = &p[i..];
     // relative dates
-    for &(w, grain, off) in relative_by_first().get(&c).map_or(&[][..], Vec::as_slice) {
+    let relative = ws.relative.checked_sub(1).map_or(&[][..], |g| &WordStarts::get().relative[g as usize][..]);
+    for &(w, grain, off) in relative {
         if rest.starts_with(w) {
             let e = i + w.len();
             if !date_word_end(p, e) {
@@ -885,7 +955,7 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, wend: usize, ctx: &mut D
             return Some(relative_date(p, i, e, w, grain, off, ctx));
         }
     }
-    for (w, h) in [("상반기", 1u32), ("하반기", 2)] {
+    for (w, h) in [("상반기", 1u32), ("하반기", 2)].into_iter().filter(|_| ws.may & MAY_HALF_YEAR != 0) {
         if rest.starts_with(w) && date_word_end(p, i + w.len()) {
             let dv = ctx.published.map(|d| DateValue { grain: Grain::Half, year: d.year, part: h, day: 0 });
             return Some(date_figure_opt(i, i + w.len(), Grain::Half, dv, "half"));
@@ -894,7 +964,7 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, wend: usize, ctx: &mut D
     // 지난 / 오는 + N월 / N일 are handled at the digit (they look back for the prefix)
     // prefixes 영하 / 초속 / 시속 are handled at the digit too
     // indefinite numerals
-    if c == '수' || c == '몇' {
+    if ws.may & MAY_INDEFINITE != 0 {
         let n = numerals::parse(p, i)?;
         let (un, ue) = unit_at(p, n.end)?;
         if un.kind != UKind::Plain {
@@ -909,14 +979,13 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, wend: usize, ctx: &mut D
     // the word itself
     let word = &p[i..wend];
     // 절반 "half"
-    if c == '절' && word.strip_prefix("절반").is_some_and(is_particle_tail) {
+    if ws.may & MAY_HALF != 0 && word.strip_prefix("절반").is_some_and(is_particle_tail) {
         let mut f = figure(i, i + "절반".len(), QUANTITY, Some(0.5), "ratio");
         qualify(p, para_start, &mut f);
         return Some(f);
     }
     // day words: 열흘, 이틀 (하루 only with a duration word after it)
-    let day_start = matches!(c, '하' | '이' | '사' | '나' | '닷' | '엿' | '여' | '아' | '열' | '보');
-    for cut in (3..=word.len().min(9)).rev().step_by(3).filter(|_| day_start) {
+    for cut in (3..=word.len().min(9)).rev().step_by(3).filter(|_| ws.may & MAY_DAY_WORD != 0) {
         let (stem, tail) = word.split_at(cut);
         if let Some(n) = numerals::day_word(stem) {
             if is_particle_tail(tail) && (stem != "하루" || duration_marker(p, i + stem.len()).is_some()) {
@@ -925,7 +994,7 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, wend: usize, ctx: &mut D
         }
     }
     // native numerals before counters
-    if let Some(n) = if word.len() <= 9 { numerals::native(word) } else { None } {
+    if let Some(n) = if ws.may & MAY_NATIVE != 0 { numerals::native(word) } else { None } {
         let at = wend;
         if !p[at..].starts_with(' ') {
             return None;
@@ -944,26 +1013,6 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, wend: usize, ctx: &mut D
         }
     }
     None
-}
-
-/// Relative date words by their first character.
-type RelativeTable = super::gazetteer::FxMap<char, Vec<(&'static str, Grain, i32)>>;
-
-/// The relative date words grouped by their first character (longest first).
-fn relative_by_first() -> &'static RelativeTable {
-    static T: std::sync::OnceLock<RelativeTable> = std::sync::OnceLock::new();
-    T.get_or_init(|| {
-        let mut m: RelativeTable = Default::default();
-        for &e in RELATIVE {
-            if let Some(c) = e.0.chars().next() {
-                m.entry(c).or_default().push(e);
-            }
-        }
-        for v in m.values_mut() {
-            v.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
-        }
-        m
-    })
 }
 
 /// True when a date word ending at `e` is a whole word (a particle or nothing may follow).
@@ -1286,6 +1335,31 @@ mod tests {
             let by_chars = &t[..t.find(|c: char| !is_syllable(c)).unwrap_or(t.len())];
             assert_eq!(syllables(t), by_chars, "{t}");
         }
+    }
+
+    #[test]
+    fn word_starts_follow_the_word_lists() {
+        let t = WordStarts::get();
+        let of = |w: &str| t.at(w.as_bytes(), 0);
+        for &(w, _, _) in RELATIVE {
+            let group = &t.relative[of(w).relative as usize - 1];
+            assert!(group.iter().any(|e| e.0 == w), "{w}");
+            assert!(group.iter().all(|e| e.0.chars().next() == w.chars().next()), "{w}");
+            assert!(group.windows(2).all(|p| p[0].0.len() >= p[1].0.len()), "{w}: longest first");
+        }
+        for (w, bit) in [("하반기", MAY_HALF_YEAR), ("몇", MAY_INDEFINITE), ("절반", MAY_HALF)] {
+            assert_ne!(of(w).may & bit, 0, "{w}");
+        }
+        for &(w, _) in numerals::DAY_WORDS {
+            assert_ne!(of(w).may & MAY_DAY_WORD, 0, "{w}");
+        }
+        for &(w, _) in numerals::NATIVE {
+            assert_ne!(of(w).may & MAY_NATIVE, 0, "{w}");
+        }
+        // 이 starts 이날 and 이틀, not a native numeral; 가 and 영 start nothing
+        assert_eq!(of("이").may, MAY_DAY_WORD);
+        assert_ne!(of("이").relative, 0);
+        assert!(of("가").is_none() && of("영").is_none() && of("힣").is_none());
     }
 
     #[test]

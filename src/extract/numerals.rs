@@ -258,45 +258,52 @@ fn parse_indefinite(s: &str, i: usize) -> Option<Numeral> {
     })
 }
 
-/// Native Korean numerals used before counters (`두 배`, `세 차례`, `석 달`).
+/// Native Korean numerals used before counters (`두 배`, `세 차례`, `석 달`), with their value.
+pub const NATIVE: &[(&str, u32)] = &[
+    ("한", 1),
+    ("두", 2),
+    ("세", 3),
+    ("석", 3),
+    ("네", 4),
+    ("넉", 4),
+    ("다섯", 5),
+    ("여섯", 6),
+    ("일곱", 7),
+    ("여덟", 8),
+    ("아홉", 9),
+    ("열", 10),
+    ("열한", 11),
+    ("열두", 12),
+    ("열세", 13),
+    ("열네", 14),
+    ("열다섯", 15),
+    ("스무", 20),
+    ("스물", 20),
+];
+
+/// Number words for days (`이틀`, `열흘`), with their value.
+pub const DAY_WORDS: &[(&str, u32)] = &[
+    ("하루", 1),
+    ("이틀", 2),
+    ("사흘", 3),
+    ("나흘", 4),
+    ("닷새", 5),
+    ("엿새", 6),
+    ("이레", 7),
+    ("여드레", 8),
+    ("아흐레", 9),
+    ("열흘", 10),
+    ("보름", 15),
+];
+
+/// The value of a native numeral ([`NATIVE`]).
 pub fn native(word: &str) -> Option<u32> {
-    Some(match word {
-        "한" => 1,
-        "두" => 2,
-        "세" | "석" => 3,
-        "네" | "넉" => 4,
-        "다섯" => 5,
-        "여섯" => 6,
-        "일곱" => 7,
-        "여덟" => 8,
-        "아홉" => 9,
-        "열" => 10,
-        "열한" => 11,
-        "열두" => 12,
-        "열세" => 13,
-        "열네" => 14,
-        "열다섯" => 15,
-        "스무" | "스물" => 20,
-        _ => return None,
-    })
+    NATIVE.iter().find(|&&(w, _)| w == word).map(|&(_, n)| n)
 }
 
-/// Number words for days (`이틀`, `열흘`).
+/// The value of a day word ([`DAY_WORDS`]).
 pub fn day_word(word: &str) -> Option<u32> {
-    Some(match word {
-        "하루" => 1,
-        "이틀" => 2,
-        "사흘" => 3,
-        "나흘" => 4,
-        "닷새" => 5,
-        "엿새" => 6,
-        "이레" => 7,
-        "여드레" => 8,
-        "아흐레" => 9,
-        "열흘" => 10,
-        "보름" => 15,
-        _ => return None,
-    })
+    DAY_WORDS.iter().find(|&&(w, _)| w == word).map(|&(_, n)| n)
 }
 
 #[cfg(test)]
