@@ -320,19 +320,26 @@ fn next_word(s: &str, at: usize) -> &str {
     &r[..end]
 }
 
-/// The word just before byte `at` (separated by one space), or "": it starts after the last
-/// space, line end, `(`, `"`, `[`, `“` or `‘` before it.
+/// The longest word [`prev_word`] returns, in bytes: the words its callers look for (`약`,
+/// `최대`, `영하`, `지난`...) have at most two syllables.
+const PREV_WORD_MAX: usize = 6;
+
+/// The word just before byte `at` (separated by one space), or "" when there is none or it is
+/// longer than [`PREV_WORD_MAX`] bytes. The word starts after the last space, line end, `(`,
+/// `"`, `[`, `“` or `‘` before it.
 fn prev_word(s: &str, at: usize) -> &str {
     let Some(before) = s.get(..at) else { return "" };
     let Some(w) = before.strip_suffix(' ') else { return "" };
     // a byte-wise walk back: ASCII bytes are never inside a longer character, and a character
     // ending in E2 80 9C / E2 80 98 is “ / ‘
     let b = w.as_bytes();
+    let longest_start = b.len().saturating_sub(PREV_WORD_MAX);
     let mut k = b.len();
     while k > 0 {
         match b[k - 1] {
             b' ' | b'\n' | b'(' | b'"' | b'[' => break,
             0x9C | 0x98 if k >= 3 && b[k - 3] == 0xE2 && b[k - 2] == 0x80 => break,
+            _ if k == longest_start => return "",
             _ => k -= 1,
         }
     }
@@ -1314,8 +1321,11 @@ mod tests {
         // characters whose UTF-8 ends in 9C or 98 like “ and ‘: 개 (EA B0 9C), 감 (EA B0 98),
         // ₜ (E2 82 9C), ” and ’, a Thai letter (E0 B8 9C)
         let mut s = String::new();
-        for w in
-            ["가", "“나", "‘다", "(라", "\"마", "[바", "개", "x감", "ₜ", "”개", "’감", "\u{0E1C}", "1조", "a(b", "\n줄"]
+        let words = [
+            "가", "“나", "‘다", "(라", "\"마", "[바", "개", "x감", "ₜ", "”개", "’감", "\u{0E1C}", "1조", "a(b", "\n줄",
+        ];
+        // and words around the length limit
+        for w in words.into_iter().chain(["대략", "최대한", "(최소", "abcdef", "abcdefg", "[abcdef", "“영하"])
         {
             s.push_str(w);
             s.push(' ');
@@ -1323,7 +1333,9 @@ mod tests {
             s.push_str("감 ");
         }
         for at in (0..=s.len() + 1).filter(|&k| k > s.len() || s.is_char_boundary(k)) {
-            assert_eq!(prev_word(&s, at), prev_word_by_chars(&s, at), "at {at}");
+            let by_chars = prev_word_by_chars(&s, at);
+            let expected = if by_chars.len() <= PREV_WORD_MAX { by_chars } else { "" };
+            assert_eq!(prev_word(&s, at), expected, "at {at}");
             let by_chars = s
                 .get(at..)
                 .and_then(|r| r.strip_prefix(' '))
