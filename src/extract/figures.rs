@@ -388,17 +388,18 @@ pub fn scan_paragraph(text: &str, start: usize, end: usize, ctx: &mut DateContex
     let mut i = start;
     // a figure may start at `i`: the character before is no word character, `-`, `.` or `,`
     let mut at_word_start = true;
+    let word_starts = WordStarts::get();
     while i < end {
         let c0 = b[i];
         if c0 < 0x80 && !c0.is_ascii_digit() {
-            at_word_start = !starts_nothing_after(c0 as char);
+            at_word_start = !(c0.is_ascii_alphanumeric() || matches!(c0, b'-' | b'.' | b','));
             i += 1;
             continue;
         }
-        let w = i + syllables(&p[i..]).len();
+        let w = syllables_end(b, i);
         if w > i {
             // a Hangul word, or the rest of one
-            let ws = if at_word_start { WordStarts::get().at(b, i) } else { WordStart::default() };
+            let ws = if at_word_start { word_starts.at(b, i) } else { WordStart::default() };
             if !ws.is_none() {
                 if let Some(f) = figure_at_word(p, start, i, w, ws, ctx) {
                     i = f.end;
@@ -444,15 +445,19 @@ fn starts_nothing_after(c: char) -> bool {
     is_word_char(c) || matches!(c, '-' | '.' | ',')
 }
 
+/// The end of the Hangul syllables starting at byte `i` of `b` (`i` itself when none does).
+#[inline]
+fn syllables_end(b: &[u8], mut i: usize) -> usize {
+    while hangul_len_at(b, i) > 0 {
+        i += 3;
+    }
+    i
+}
+
 /// The Hangul syllables at the start of `s` (a word, or what is glued to a number or unit).
 #[inline]
 fn syllables(s: &str) -> &str {
-    let b = s.as_bytes();
-    let mut j = 0;
-    while hangul_len_at(b, j) > 0 {
-        j += 3;
-    }
-    &s[..j]
+    &s[..syllables_end(s.as_bytes(), 0)]
 }
 
 /// The units grouped by their first character, longest first.
@@ -935,7 +940,8 @@ impl WordStarts {
     #[inline]
     fn at(&self, b: &[u8], i: usize) -> WordStart {
         // the three bytes 1110xxxx 10xxxxxx 10xxxxxx of a syllable, decoded
-        let c = (u32::from(b[i] & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+        let &[x, y, z] = &b[i..i + 3] else { return WordStart::default() };
+        let c = (u32::from(x & 0x0F) << 12) | (u32::from(y & 0x3F) << 6) | u32::from(z & 0x3F);
         c.checked_sub(0xAC00).and_then(|k| self.by_syllable.get(k as usize)).copied().unwrap_or_default()
     }
 }
