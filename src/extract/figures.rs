@@ -239,8 +239,12 @@ const NATIVE_COUNTERS: &[(&str, &str, &str)] = &[
     ("해", DURATION, "year"),
 ];
 
-/// Words right after a number that make it a length of time (`10년 만에`, `3일 이내`).
-const DURATION_AFTER: &[&str] = &["만에", "만의", "동안", "연속", "이내", "째", "간", "전", "후", "뒤", "새", "만"];
+/// Markers glued to a number's unit that make it a length of time (`16일째`, `5년간`, `3년새`).
+const DURATION_GLUED: &[&str] = &["째", "간", "새"];
+
+/// Words right after a number (one space away) that make it a length of time (`10년 만에`,
+/// `3일 이내`).
+const DURATION_AFTER: &[&str] = &["만에", "만의", "동안", "연속", "이내", "전", "후", "뒤", "만"];
 
 /// Verbs of change after `까지`: the figure is a level reached, not a bound.
 const CHANGE_VERBS: &[&str] = &[
@@ -509,20 +513,14 @@ fn figure(start: usize, end: usize, label: &'static str, value: Option<f64>, uni
 
 /// The start of a duration marker after `at` (glued or one space away), if any.
 fn duration_marker(p: &str, at: usize) -> Option<&'static str> {
-    let rest = &p[at..];
-    let glued_word = syllables(rest);
-    for m in ["째", "간", "새"] {
-        if glued_word.starts_with(m) && is_particle_tail(&glued_word[m.len()..]) {
-            return Some(m);
-        }
+    let glued_word = syllables(&p[at..]);
+    let marker_then_particles = |w: &str, m: &str| w.strip_prefix(m).is_some_and(is_particle_tail);
+    if let Some(&m) = DURATION_GLUED.iter().find(|m| marker_then_particles(glued_word, m)) {
+        return Some(m);
     }
-    let w = next_word(p, at);
-    let w = syllables(w);
+    let w = syllables(next_word(p, at));
     // the whole next word is the marker, or the marker and particles (전보다), not 전후 "around"
-    DURATION_AFTER
-        .iter()
-        .copied()
-        .find(|m| !["째", "간", "새"].contains(m) && w.strip_prefix(m).is_some_and(is_particle_tail))
+    DURATION_AFTER.iter().copied().find(|m| marker_then_particles(w, m))
 }
 
 /// The glued duration suffix to include in the span (`째`, `간`), as its byte length.
