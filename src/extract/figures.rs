@@ -721,7 +721,9 @@ fn figure_at_digit(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) 
     }
     f.approx |= approx;
     if f.label != DATE {
-        qualify(p, para_start, &mut f);
+        // the word before the number was looked up for the prefixes already
+        let before = if f.start == i && i > para_start { prefix } else { word_before(p, para_start, f.start) };
+        qualify_with(p, before, &mut f);
     }
     Some(f)
 }
@@ -1085,9 +1087,23 @@ fn relative_date(p: &str, i: usize, e: usize, w: &str, grain: Grain, off: i32, c
     }
 }
 
+/// The word before a figure starting at `start` that [`qualify_with`] looks at: none at the
+/// start of the paragraph.
+fn word_before(p: &str, para_start: usize, start: usize) -> &str {
+    if start > para_start {
+        prev_word(p, start)
+    } else {
+        ""
+    }
+}
+
 /// Sets `approx` and `bound` from the words around a figure (korean-extraction.md §3.3).
 fn qualify(p: &str, para_start: usize, f: &mut Figure) {
-    let before = if f.start > para_start { prev_word(p, f.start) } else { "" };
+    qualify_with(p, word_before(p, para_start, f.start), f);
+}
+
+/// [`qualify`], given the word before the figure ([`word_before`]).
+fn qualify_with(p: &str, before: &str, f: &mut Figure) {
     match before {
         "약" | "대략" | "얼추" => f.approx = true,
         "최대" => {
