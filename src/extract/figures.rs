@@ -239,8 +239,12 @@ const NATIVE_COUNTERS: &[(&str, &str, &str)] = &[
     ("해", DURATION, "year"),
 ];
 
-/// Words right after a number that make it a length of time (`10년 만에`, `3일 이내`).
-const DURATION_AFTER: &[&str] = &["만에", "만의", "동안", "연속", "이내", "째", "간", "전", "후", "뒤", "새", "만"];
+/// Markers glued to a number's unit that make it a length of time (`16일째`, `5년간`, `3년새`).
+const DURATION_GLUED: &[&str] = &["째", "간", "새"];
+
+/// Words right after a number (one space away) that make it a length of time (`10년 만에`,
+/// `3일 이내`).
+const DURATION_AFTER: &[&str] = &["만에", "만의", "동안", "연속", "이내", "전", "후", "뒤", "만"];
 
 /// Verbs of change after `까지`: the figure is a level reached, not a bound.
 const CHANGE_VERBS: &[&str] = &[
@@ -301,8 +305,7 @@ const EXTRA_TAILS: &[&str] =
 
 /// True when `rest` (what follows a unit up to the end of its word) is acceptable.
 fn tail_ok(rest: &str) -> bool {
-    let word_end = rest.find(|c: char| !is_syllable(c)).unwrap_or(rest.len());
-    let w = &rest[..word_end];
+    let w = syllables(rest);
     if w.is_empty() {
         // an ASCII letter or digit glued to the unit means a code, not a unit
         return !rest.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
@@ -317,18 +320,34 @@ fn tail_ok(rest: &str) -> bool {
 fn next_word(s: &str, at: usize) -> &str {
     let Some(rest) = s.get(at..) else { return "" };
     let Some(r) = rest.strip_prefix(' ') else { return "" };
-    let end = r.find([' ', '\n']).unwrap_or(r.len());
+    let end = r.bytes().position(|x| x == b' ' || x == b'\n').unwrap_or(r.len());
     &r[..end]
 }
 
-/// The word just before byte `at` (separated by one space), or "".
+/// The longest word [`prev_word`] returns, in bytes: the words its callers look for (`약`,
+/// `최대`, `영하`, `지난`...) have at most two syllables.
+const PREV_WORD_MAX: usize = 6;
+
+/// The word just before byte `at` (separated by one space), or "" when there is none or it is
+/// longer than [`PREV_WORD_MAX`] bytes. The word starts after the last space, line end, `(`,
+/// `"`, `[`, `“` or `‘` before it.
 fn prev_word(s: &str, at: usize) -> &str {
     let Some(before) = s.get(..at) else { return "" };
-    let Some(b) = before.strip_suffix(' ') else { return "" };
-    let start = b
-        .rfind([' ', '\n', '(', '“', '"', '‘', '['])
-        .map_or(0, |p| p + b[p..].chars().next().map_or(1, char::len_utf8));
-    &b[start..]
+    let Some(w) = before.strip_suffix(' ') else { return "" };
+    // a byte-wise walk back: ASCII bytes are never inside a longer character, and a character
+    // ending in E2 80 9C / E2 80 98 is “ / ‘
+    let b = w.as_bytes();
+    let longest_start = b.len().saturating_sub(PREV_WORD_MAX);
+    let mut k = b.len();
+    while k > 0 {
+        match b[k - 1] {
+            b' ' | b'\n' | b'(' | b'"' | b'[' => break,
+            0x9C | 0x98 if k >= 3 && b[k - 3] == 0xE2 && b[k - 2] == 0x80 => break,
+            _ if k == longest_start => return "",
+            _ => k -= 1,
+        }
+    }
+    &w[k..]
 }
 
 /// The date context while scanning an article in reading order.
@@ -364,66 +383,85 @@ pub fn scan(text: &str, paras: &[std::ops::Range<usize>], published: Option<Ymd>
 }
 
 /// Scans `text[start..end]`, appending figures with offsets into `text`.
+///
+/// The walk is byte-wise: ASCII bytes other than digits start nothing, and a run of Hangul
+/// syllables is one step (only its first syllable, at a word start, may start a figure).
 pub fn scan_paragraph(text: &str, start: usize, end: usize, ctx: &mut DateContext, out: &mut Vec<Figure>) {
     let p = &text[..end];
     let b = p.as_bytes();
     let mut i = start;
-    let mut prev: char = ' ';
+    // a figure may start at `i`: the character before is no word character, `-`, `.` or `,`
+    let mut at_word_start = true;
+    let word_starts = WordStarts::get();
     while i < end {
         let c0 = b[i];
-        // fast path: bytes that can start nothing
         if c0 < 0x80 && !c0.is_ascii_digit() {
-            prev = c0 as char;
+            at_word_start = !(c0.is_ascii_alphanumeric() || matches!(c0, b'-' | b'.' | b','));
             i += 1;
             continue;
         }
-        // the syllables after the first of a word start nothing: step over them
-        if is_word_char(prev) && hangul_len_at(b, i) > 0 {
-            let mut j = i + 3;
-            while j < end && hangul_len_at(b, j) > 0 {
-                j += 3;
+        let w = syllables_end(b, i);
+        if w > i {
+            // a Hangul word, or the rest of one
+            let ws = if at_word_start { word_starts.at(b, i) } else { WordStart::default() };
+            if !ws.is_none() {
+                if let Some(f) = figure_at_word(p, start, i, w, ws, ctx) {
+                    i = f.end;
+                    at_word_start = !starts_nothing_after(p[..i].chars().next_back().unwrap_or(' '));
+                    out.push(f);
+                    continue;
+                }
             }
-            prev = p[..j].chars().next_back().unwrap_or(' ');
-            i = j;
+            i = w;
+            at_word_start = false;
             continue;
         }
         let c = p[i..].chars().next().unwrap_or(' ');
-        let at_word_start = !is_word_char(prev) && prev != '-' && prev != '.' && prev != ',';
-        let found = if digit_value(c).is_some() {
-            if at_word_start && prev != '제' {
-                figure_at_digit(p, start, i, ctx)
-            } else {
-                None
-            }
-        } else if at_word_start && is_syllable(c) {
-            figure_at_word(p, start, i, ctx)
-        } else {
-            None
-        };
-        match found {
-            Some(f) => {
+        if digit_value(c).is_none() {
+            at_word_start = !starts_nothing_after(c);
+            i += c.len_utf8();
+            continue;
+        }
+        if at_word_start {
+            if let Some(f) = figure_at_digit(p, start, i, ctx) {
                 i = f.end;
-                prev = p[..i].chars().next_back().unwrap_or(' ');
+                at_word_start = !starts_nothing_after(p[..i].chars().next_back().unwrap_or(' '));
                 out.push(f);
-            }
-            None => {
-                if digit_value(c).is_some() {
-                    // skip the rest of this number or code
-                    while i < end {
-                        let ch = p[i..].chars().next().unwrap_or(' ');
-                        if !(ch.is_ascii_alphanumeric() || digit_value(ch).is_some() || ch == '.' || ch == ',') {
-                            break;
-                        }
-                        prev = ch;
-                        i += ch.len_utf8();
-                    }
-                } else {
-                    prev = c;
-                    i += c.len_utf8();
-                }
+                continue;
             }
         }
+        // skip the rest of this number or code
+        while i < end {
+            let ch = p[i..].chars().next().unwrap_or(' ');
+            if !(ch.is_ascii_alphanumeric() || digit_value(ch).is_some() || ch == '.' || ch == ',') {
+                break;
+            }
+            at_word_start = !starts_nothing_after(ch);
+            i += ch.len_utf8();
+        }
     }
+}
+
+/// True when no figure starts right after `c`: a word character, `-`, `.` or `,` (inside words,
+/// codes like `NX-200` and numbers like `1.5`).
+#[inline]
+fn starts_nothing_after(c: char) -> bool {
+    is_word_char(c) || matches!(c, '-' | '.' | ',')
+}
+
+/// The end of the Hangul syllables starting at byte `i` of `b` (`i` itself when none does).
+#[inline]
+fn syllables_end(b: &[u8], mut i: usize) -> usize {
+    while hangul_len_at(b, i) > 0 {
+        i += 3;
+    }
+    i
+}
+
+/// The Hangul syllables at the start of `s` (a word, or what is glued to a number or unit).
+#[inline]
+fn syllables(s: &str) -> &str {
+    &s[..syllables_end(s.as_bytes(), 0)]
 }
 
 /// The units grouped by their first character, longest first.
@@ -475,20 +513,14 @@ fn figure(start: usize, end: usize, label: &'static str, value: Option<f64>, uni
 
 /// The start of a duration marker after `at` (glued or one space away), if any.
 fn duration_marker(p: &str, at: usize) -> Option<&'static str> {
-    let rest = &p[at..];
-    let glued_word = &rest[..rest.find(|c: char| !is_syllable(c)).unwrap_or(rest.len())];
-    for m in ["째", "간", "새"] {
-        if glued_word.starts_with(m) && is_particle_tail(&glued_word[m.len()..]) {
-            return Some(m);
-        }
+    let glued_word = syllables(&p[at..]);
+    let marker_then_particles = |w: &str, m: &str| w.strip_prefix(m).is_some_and(is_particle_tail);
+    if let Some(&m) = DURATION_GLUED.iter().find(|m| marker_then_particles(glued_word, m)) {
+        return Some(m);
     }
-    let w = next_word(p, at);
-    let w = &w[..w.find(|c: char| !is_syllable(c)).unwrap_or(w.len())];
+    let w = syllables(next_word(p, at));
     // the whole next word is the marker, or the marker and particles (전보다), not 전후 "around"
-    DURATION_AFTER
-        .iter()
-        .copied()
-        .find(|m| !["째", "간", "새"].contains(m) && w.strip_prefix(m).is_some_and(is_particle_tail))
+    DURATION_AFTER.iter().copied().find(|m| marker_then_particles(w, m))
 }
 
 /// The glued duration suffix to include in the span (`째`, `간`), as its byte length.
@@ -496,8 +528,7 @@ fn glued_duration_suffix(p: &str, at: usize) -> usize {
     for m in ["째", "간"] {
         if p[at..].starts_with(m) {
             let w = &p[at + m.len()..];
-            let we = w.find(|c: char| !is_syllable(c)).unwrap_or(w.len());
-            if is_particle_tail(&w[..we]) {
+            if is_particle_tail(syllables(w)) {
                 return m.len();
             }
         }
@@ -690,7 +721,9 @@ fn figure_at_digit(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) 
     }
     f.approx |= approx;
     if f.label != DATE {
-        qualify(p, para_start, &mut f);
+        // the word before the number was looked up for the prefixes already
+        let before = if f.start == i && i > para_start { prefix } else { word_before(p, para_start, f.start) };
+        qualify_with(p, before, &mut f);
     }
     Some(f)
 }
@@ -833,30 +866,100 @@ fn day_date(d: u32, month: Option<(i32, u32)>, relative: Option<&str>, ctx: &Dat
     Ymd::new(y, m, d)
 }
 
-/// The first syllables of the words [`figure_at_word`] looks at (relative dates, native and
-/// indefinite numerals, 절반, ...): a bit test rejects every other word.
-fn word_figure_firsts() -> &'static super::hangul::CharSet {
-    static T: std::sync::OnceLock<super::hangul::CharSet> = std::sync::OnceLock::new();
-    T.get_or_init(|| {
-        let mut set = super::hangul::CharSet::default();
-        for c in "올금내명작지재전이다오당어수몇한두세네여일아열스석넉하사나닷엿보영초시상절".chars()
-        {
-            set.insert(c);
-        }
-        set
-    })
+/// What a word may be, judged by its first syllable: which checks of [`figure_at_word`] can
+/// succeed.
+#[derive(Clone, Copy, Default, Debug, PartialEq)]
+struct WordStart {
+    /// 1 + the index in [`WordStarts::relative`] of the relative date words starting with the
+    /// syllable; 0: none does.
+    relative: u8,
+    /// A combination of the `MAY_*` bits.
+    may: u8,
 }
 
-/// A figure that starts with a Hangul word at `i`.
-fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -> Option<Figure> {
-    let rest = &p[i..];
-    let c = rest.chars().next()?;
-    // cheap first-syllable filter
-    if !word_figure_firsts().contains(c) {
-        return None;
+/// `상반기` / `하반기`.
+const MAY_HALF_YEAR: u8 = 1;
+/// An indefinite numeral (`수천억`, `몇십`).
+const MAY_INDEFINITE: u8 = 2;
+/// `절반`.
+const MAY_HALF: u8 = 4;
+/// A day word ([`numerals::DAY_WORDS`]).
+const MAY_DAY_WORD: u8 = 8;
+/// A native numeral ([`numerals::NATIVE`]).
+const MAY_NATIVE: u8 = 16;
+
+impl WordStart {
+    /// No word starting with this syllable is a figure.
+    fn is_none(self) -> bool {
+        self.relative == 0 && self.may == 0
     }
+}
+
+/// The first syllables of the words [`figure_at_word`] looks at: one entry per syllable, so
+/// that every other word is rejected by one table load.
+struct WordStarts {
+    /// Indexed by syllable (`c - '가'`).
+    by_syllable: Vec<WordStart>,
+    /// The relative date words ([`RELATIVE`]) grouped by their first syllable, longest first.
+    relative: Vec<Vec<(&'static str, Grain, i32)>>,
+}
+
+impl WordStarts {
+    fn get() -> &'static WordStarts {
+        static T: std::sync::OnceLock<WordStarts> = std::sync::OnceLock::new();
+        T.get_or_init(|| {
+            let mut t = WordStarts { by_syllable: vec![WordStart::default(); 11_172], relative: Vec::new() };
+            let slot = |w: &str| w.chars().next().filter(|&c| is_syllable(c)).map(|c| c as usize - 0xAC00);
+            for &e in RELATIVE {
+                let Some(k) = slot(e.0) else { continue };
+                if t.by_syllable[k].relative == 0 {
+                    t.relative.push(Vec::new());
+                    t.by_syllable[k].relative = u8::try_from(t.relative.len()).expect("few relative date groups");
+                }
+                t.relative[t.by_syllable[k].relative as usize - 1].push(e);
+            }
+            for group in &mut t.relative {
+                group.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
+            }
+            let words =
+                [("상반기", MAY_HALF_YEAR), ("하반기", MAY_HALF_YEAR), ("수", MAY_INDEFINITE), ("몇", MAY_INDEFINITE)]
+                    .into_iter()
+                    .chain([("절반", MAY_HALF)])
+                    .chain(numerals::DAY_WORDS.iter().map(|&(w, _)| (w, MAY_DAY_WORD)))
+                    .chain(numerals::NATIVE.iter().map(|&(w, _)| (w, MAY_NATIVE)));
+            for (w, bit) in words {
+                if let Some(k) = slot(w) {
+                    t.by_syllable[k].may |= bit;
+                }
+            }
+            t
+        })
+    }
+
+    /// The entry of the syllable at byte `i` of `b` (where [`hangul_len_at`] found one).
+    #[inline]
+    fn at(&self, b: &[u8], i: usize) -> WordStart {
+        // the three bytes 1110xxxx 10xxxxxx 10xxxxxx of a syllable, decoded
+        let &[x, y, z] = &b[i..i + 3] else { return WordStart::default() };
+        let c = (u32::from(x & 0x0F) << 12) | (u32::from(y & 0x3F) << 6) | u32::from(z & 0x3F);
+        c.checked_sub(0xAC00).and_then(|k| self.by_syllable.get(k as usize)).copied().unwrap_or_default()
+    }
+}
+
+/// A figure that starts with the Hangul word at `i..wend` (`wend`: the end of its syllables);
+/// `ws` is the entry of its first syllable.
+fn figure_at_word(
+    p: &str,
+    para_start: usize,
+    i: usize,
+    wend: usize,
+    ws: WordStart,
+    ctx: &mut DateContext,
+) -> Option<Figure> {
+    let rest = &p[i..];
     // relative dates
-    for &(w, grain, off) in relative_by_first().get(&c).map_or(&[][..], Vec::as_slice) {
+    let relative = ws.relative.checked_sub(1).map_or(&[][..], |g| &WordStarts::get().relative[g as usize][..]);
+    for &(w, grain, off) in relative {
         if rest.starts_with(w) {
             let e = i + w.len();
             if !date_word_end(p, e) {
@@ -865,7 +968,7 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -
             return Some(relative_date(p, i, e, w, grain, off, ctx));
         }
     }
-    for (w, h) in [("상반기", 1u32), ("하반기", 2)] {
+    for (w, h) in [("상반기", 1u32), ("하반기", 2)].into_iter().filter(|_| ws.may & MAY_HALF_YEAR != 0) {
         if rest.starts_with(w) && date_word_end(p, i + w.len()) {
             let dv = ctx.published.map(|d| DateValue { grain: Grain::Half, year: d.year, part: h, day: 0 });
             return Some(date_figure_opt(i, i + w.len(), Grain::Half, dv, "half"));
@@ -874,7 +977,7 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -
     // 지난 / 오는 + N월 / N일 are handled at the digit (they look back for the prefix)
     // prefixes 영하 / 초속 / 시속 are handled at the digit too
     // indefinite numerals
-    if c == '수' || c == '몇' {
+    if ws.may & MAY_INDEFINITE != 0 {
         let n = numerals::parse(p, i)?;
         let (un, ue) = unit_at(p, n.end)?;
         if un.kind != UKind::Plain {
@@ -887,17 +990,15 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -
         return Some(f);
     }
     // the word itself
-    let wend = rest.find(|ch: char| !is_syllable(ch)).unwrap_or(rest.len());
-    let word = &rest[..wend];
+    let word = &p[i..wend];
     // 절반 "half"
-    if c == '절' && word.strip_prefix("절반").is_some_and(is_particle_tail) {
+    if ws.may & MAY_HALF != 0 && word.strip_prefix("절반").is_some_and(is_particle_tail) {
         let mut f = figure(i, i + "절반".len(), QUANTITY, Some(0.5), "ratio");
         qualify(p, para_start, &mut f);
         return Some(f);
     }
     // day words: 열흘, 이틀 (하루 only with a duration word after it)
-    let day_start = matches!(c, '하' | '이' | '사' | '나' | '닷' | '엿' | '여' | '아' | '열' | '보');
-    for cut in (3..=word.len().min(9)).rev().step_by(3).filter(|_| day_start) {
+    for cut in (3..=word.len().min(9)).rev().step_by(3).filter(|_| ws.may & MAY_DAY_WORD != 0) {
         let (stem, tail) = word.split_at(cut);
         if let Some(n) = numerals::day_word(stem) {
             if is_particle_tail(tail) && (stem != "하루" || duration_marker(p, i + stem.len()).is_some()) {
@@ -906,8 +1007,8 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -
         }
     }
     // native numerals before counters
-    if let Some(n) = if word.len() <= 9 { numerals::native(word) } else { None } {
-        let at = i + wend;
+    if let Some(n) = if ws.may & MAY_NATIVE != 0 { numerals::native(word) } else { None } {
+        let at = wend;
         if !p[at..].starts_with(' ') {
             return None;
         }
@@ -927,31 +1028,9 @@ fn figure_at_word(p: &str, para_start: usize, i: usize, ctx: &mut DateContext) -
     None
 }
 
-/// Relative date words by their first character.
-type RelativeTable = super::gazetteer::FxMap<char, Vec<(&'static str, Grain, i32)>>;
-
-/// The relative date words grouped by their first character (longest first).
-fn relative_by_first() -> &'static RelativeTable {
-    static T: std::sync::OnceLock<RelativeTable> = std::sync::OnceLock::new();
-    T.get_or_init(|| {
-        let mut m: RelativeTable = Default::default();
-        for &e in RELATIVE {
-            if let Some(c) = e.0.chars().next() {
-                m.entry(c).or_default().push(e);
-            }
-        }
-        for v in m.values_mut() {
-            v.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
-        }
-        m
-    })
-}
-
 /// True when a date word ending at `e` is a whole word (a particle or nothing may follow).
 fn date_word_end(p: &str, e: usize) -> bool {
-    let r = &p[e..];
-    let we = r.find(|c: char| !is_syllable(c)).unwrap_or(r.len());
-    let tail = &r[..we];
+    let tail = syllables(&p[e..]);
     tail.is_empty() || is_particle_tail(tail) || ["에나", "들어", "께", "쯤"].iter().any(|t| tail.starts_with(t))
 }
 
@@ -1008,9 +1087,23 @@ fn relative_date(p: &str, i: usize, e: usize, w: &str, grain: Grain, off: i32, c
     }
 }
 
+/// The word before a figure starting at `start` that [`qualify_with`] looks at: none at the
+/// start of the paragraph.
+fn word_before(p: &str, para_start: usize, start: usize) -> &str {
+    if start > para_start {
+        prev_word(p, start)
+    } else {
+        ""
+    }
+}
+
 /// Sets `approx` and `bound` from the words around a figure (korean-extraction.md §3.3).
 fn qualify(p: &str, para_start: usize, f: &mut Figure) {
-    let before = if f.start > para_start { prev_word(p, f.start) } else { "" };
+    qualify_with(p, word_before(p, para_start, f.start), f);
+}
+
+/// [`qualify`], given the word before the figure ([`word_before`]).
+fn qualify_with(p: &str, before: &str, f: &mut Figure) {
     match before {
         "약" | "대략" | "얼추" => f.approx = true,
         "최대" => {
@@ -1023,9 +1116,8 @@ fn qualify(p: &str, para_start: usize, f: &mut Figure) {
         }
         _ => {}
     }
-    let rest = &p[f.end..];
-    let gw_end = rest.find(|c: char| !is_syllable(c)).unwrap_or(rest.len());
-    let glued = &rest[..gw_end];
+    let glued = syllables(&p[f.end..]);
+    let gw_end = glued.len();
     let next = next_word(p, f.end + gw_end);
     let approx_words = ["가량", "정도", "쯤", "안팎", "내외", "남짓"];
     let starts = |w: &str, list: &[&str]| list.iter().any(|x| w.starts_with(x));
@@ -1052,13 +1144,16 @@ fn qualify(p: &str, para_start: usize, f: &mut Figure) {
         set_bound(b, f);
     }
     // 을 넘는다, and 을 처음으로 넘어섰다 (one adverb between)
-    let after_next = if next.is_empty() { "" } else { next_word(p, f.end + gw_end + 1 + next.len()) };
-    let adverb = next.ends_with("으로")
-        || next.ends_with('히')
-        || next.ends_with('게')
-        || ["이미", "다시", "훌쩍", "처음"].contains(&next);
+    let after_next_at = f.end + gw_end + 1 + next.len();
+    let adverb_then_over = || {
+        let adverb = next.ends_with("으로")
+            || next.ends_with('히')
+            || next.ends_with('게')
+            || ["이미", "다시", "훌쩍", "처음"].contains(&next);
+        adverb && !next.is_empty() && next_word(p, after_next_at).starts_with('넘')
+    };
     if (glued.is_empty() || glued == "을" || glued == "를")
-        && (next.starts_with('넘') || (!glued.is_empty() && adverb && after_next.starts_with('넘')))
+        && (next.starts_with('넘') || (!glued.is_empty() && adverb_then_over()))
     {
         set_bound("min", f);
     }
@@ -1229,6 +1324,74 @@ mod tests {
         check("53시간 만에", "53시간", Some(53.0), "hour", false, None);
         check("1천800㏊", "1천800㏊", Some(1800.0), "ha", false, None);
         check("40GWh로", "40GWh", Some(4e10), "Wh", false, None);
+    }
+
+    /// `prev_word` as a search by characters finds it (the reference for the byte-wise walk).
+    fn prev_word_by_chars(s: &str, at: usize) -> &str {
+        let Some(before) = s.get(..at) else { return "" };
+        let Some(b) = before.strip_suffix(' ') else { return "" };
+        let start = b
+            .rfind([' ', '\n', '(', '“', '"', '‘', '['])
+            .map_or(0, |p| p + b[p..].chars().next().map_or(1, char::len_utf8));
+        &b[start..]
+    }
+
+    #[test]
+    fn word_neighbours_match_the_char_searches() {
+        // characters whose UTF-8 ends in 9C or 98 like “ and ‘: 개 (EA B0 9C), 감 (EA B0 98),
+        // ₜ (E2 82 9C), ” and ’, a Thai letter (E0 B8 9C)
+        let mut s = String::new();
+        let words = [
+            "가", "“나", "‘다", "(라", "\"마", "[바", "개", "x감", "ₜ", "”개", "’감", "\u{0E1C}", "1조", "a(b", "\n줄",
+        ];
+        // and words around the length limit
+        for w in words.into_iter().chain(["대략", "최대한", "(최소", "abcdef", "abcdefg", "[abcdef", "“영하"])
+        {
+            s.push_str(w);
+            s.push(' ');
+            s.push_str(w);
+            s.push_str("감 ");
+        }
+        for at in (0..=s.len() + 1).filter(|&k| k > s.len() || s.is_char_boundary(k)) {
+            let by_chars = prev_word_by_chars(&s, at);
+            let expected = if by_chars.len() <= PREV_WORD_MAX { by_chars } else { "" };
+            assert_eq!(prev_word(&s, at), expected, "at {at}");
+            let by_chars = s
+                .get(at..)
+                .and_then(|r| r.strip_prefix(' '))
+                .map_or("", |r| &r[..r.find([' ', '\n']).unwrap_or(r.len())]);
+            assert_eq!(next_word(&s, at), by_chars, "at {at}");
+        }
+        // the glued syllables stop at the first character outside 가..힣
+        for t in ["가각힣\u{D7A4}", "\u{ABFF}가", "한국어 ", "원을", "", "ㄱ가", "가1"] {
+            let by_chars = &t[..t.find(|c: char| !is_syllable(c)).unwrap_or(t.len())];
+            assert_eq!(syllables(t), by_chars, "{t}");
+        }
+    }
+
+    #[test]
+    fn word_starts_follow_the_word_lists() {
+        let t = WordStarts::get();
+        let of = |w: &str| t.at(w.as_bytes(), 0);
+        for &(w, _, _) in RELATIVE {
+            let group = &t.relative[of(w).relative as usize - 1];
+            assert!(group.iter().any(|e| e.0 == w), "{w}");
+            assert!(group.iter().all(|e| e.0.chars().next() == w.chars().next()), "{w}");
+            assert!(group.windows(2).all(|p| p[0].0.len() >= p[1].0.len()), "{w}: longest first");
+        }
+        for (w, bit) in [("하반기", MAY_HALF_YEAR), ("몇", MAY_INDEFINITE), ("절반", MAY_HALF)] {
+            assert_ne!(of(w).may & bit, 0, "{w}");
+        }
+        for &(w, _) in numerals::DAY_WORDS {
+            assert_ne!(of(w).may & MAY_DAY_WORD, 0, "{w}");
+        }
+        for &(w, _) in numerals::NATIVE {
+            assert_ne!(of(w).may & MAY_NATIVE, 0, "{w}");
+        }
+        // 이 starts 이날 and 이틀, not a native numeral; 가 and 영 start nothing
+        assert_eq!(of("이").may, MAY_DAY_WORD);
+        assert_ne!(of("이").relative, 0);
+        assert!(of("가").is_none() && of("영").is_none() && of("힣").is_none());
     }
 
     #[test]

@@ -63,34 +63,48 @@ pub fn digit_value(c: char) -> Option<u32> {
     }
 }
 
+/// The Arabic digit starting at byte `i` of `b` (ASCII or full-width `０`-`９`, EF BC 90-99 in
+/// UTF-8): its value and byte length.
+#[inline]
+fn digit_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
+    match b.get(i)? {
+        &d @ b'0'..=b'9' => Some((d - b'0', 1)),
+        0xEF if b.get(i + 1) == Some(&0xBC) => match b.get(i + 2) {
+            Some(&d @ 0x90..=0x99) => Some((d - 0x90, 3)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Arabic digits at `i`: `(value × SCALE, end, used separators, digits before separators)`.
 pub fn parse_digits(s: &str, i: usize) -> Option<(i128, usize, bool, usize)> {
     let b = s.as_bytes();
-    let mut it = s[i..].char_indices().peekable();
+    let mut k = i;
     let mut v: i128 = 0;
     let mut end = i;
     let mut n = 0usize;
     let mut lead = 0usize;
     let mut seps = false;
-    while let Some(&(o, c)) = it.peek() {
-        if let Some(d) = digit_value(c) {
+    loop {
+        if let Some((d, len)) = digit_at(b, k) {
             v = v.checked_mul(10)?.checked_add(d as i128)?;
             n += 1;
             if !seps {
                 lead += 1;
             }
-            end = i + o + c.len_utf8();
-            it.next();
-        } else if c == ',' && n > 0 {
+            k += len;
+            end = k;
+        } else if b.get(k) == Some(&b',') && n > 0 {
             // a thousands comma: exactly three ASCII digits follow, then no digit
-            let at = i + o + 1;
+            let at = k + 1;
             let three = b.len() >= at + 3 && b[at..at + 3].iter().all(u8::is_ascii_digit);
             let then = b.get(at + 3).is_none_or(|x| !x.is_ascii_digit());
             if !(three && then) {
                 break;
             }
             seps = true;
-            it.next();
+            k = at;
         } else {
             break;
         }
@@ -258,45 +272,52 @@ fn parse_indefinite(s: &str, i: usize) -> Option<Numeral> {
     })
 }
 
-/// Native Korean numerals used before counters (`두 배`, `세 차례`, `석 달`).
+/// Native Korean numerals used before counters (`두 배`, `세 차례`, `석 달`), with their value.
+pub const NATIVE: &[(&str, u32)] = &[
+    ("한", 1),
+    ("두", 2),
+    ("세", 3),
+    ("석", 3),
+    ("네", 4),
+    ("넉", 4),
+    ("다섯", 5),
+    ("여섯", 6),
+    ("일곱", 7),
+    ("여덟", 8),
+    ("아홉", 9),
+    ("열", 10),
+    ("열한", 11),
+    ("열두", 12),
+    ("열세", 13),
+    ("열네", 14),
+    ("열다섯", 15),
+    ("스무", 20),
+    ("스물", 20),
+];
+
+/// Number words for days (`이틀`, `열흘`), with their value.
+pub const DAY_WORDS: &[(&str, u32)] = &[
+    ("하루", 1),
+    ("이틀", 2),
+    ("사흘", 3),
+    ("나흘", 4),
+    ("닷새", 5),
+    ("엿새", 6),
+    ("이레", 7),
+    ("여드레", 8),
+    ("아흐레", 9),
+    ("열흘", 10),
+    ("보름", 15),
+];
+
+/// The value of a native numeral ([`NATIVE`]).
 pub fn native(word: &str) -> Option<u32> {
-    Some(match word {
-        "한" => 1,
-        "두" => 2,
-        "세" | "석" => 3,
-        "네" | "넉" => 4,
-        "다섯" => 5,
-        "여섯" => 6,
-        "일곱" => 7,
-        "여덟" => 8,
-        "아홉" => 9,
-        "열" => 10,
-        "열한" => 11,
-        "열두" => 12,
-        "열세" => 13,
-        "열네" => 14,
-        "열다섯" => 15,
-        "스무" | "스물" => 20,
-        _ => return None,
-    })
+    NATIVE.iter().find(|&&(w, _)| w == word).map(|&(_, n)| n)
 }
 
-/// Number words for days (`이틀`, `열흘`).
+/// The value of a day word ([`DAY_WORDS`]).
 pub fn day_word(word: &str) -> Option<u32> {
-    Some(match word {
-        "하루" => 1,
-        "이틀" => 2,
-        "사흘" => 3,
-        "나흘" => 4,
-        "닷새" => 5,
-        "엿새" => 6,
-        "이레" => 7,
-        "여드레" => 8,
-        "아흐레" => 9,
-        "열흘" => 10,
-        "보름" => 15,
-        _ => return None,
-    })
+    DAY_WORDS.iter().find(|&&(w, _)| w == word).map(|&(_, n)| n)
 }
 
 #[cfg(test)]
@@ -354,6 +375,69 @@ mod tests {
         assert_eq!(n.value, Some(1.0));
         let n = parse("2025년", 0).unwrap();
         assert_eq!((n.lead_digits, n.separators, n.hangul_units), (4, false, false));
+    }
+
+    /// `parse_digits` as it walked characters (the reference for the byte-wise walk).
+    fn parse_digits_by_chars(s: &str, i: usize) -> Option<(i128, usize, bool, usize)> {
+        let b = s.as_bytes();
+        let mut it = s[i..].char_indices().peekable();
+        let mut v: i128 = 0;
+        let mut end = i;
+        let mut n = 0usize;
+        let mut lead = 0usize;
+        let mut seps = false;
+        while let Some(&(o, c)) = it.peek() {
+            if let Some(d) = digit_value(c) {
+                v = v.checked_mul(10)?.checked_add(d as i128)?;
+                n += 1;
+                if !seps {
+                    lead += 1;
+                }
+                end = i + o + c.len_utf8();
+                it.next();
+            } else if c == ',' && n > 0 {
+                // a thousands comma: exactly three ASCII digits follow, then no digit
+                let at = i + o + 1;
+                let three = b.len() >= at + 3 && b[at..at + 3].iter().all(u8::is_ascii_digit);
+                let then = b.get(at + 3).is_none_or(|x| !x.is_ascii_digit());
+                if !(three && then) {
+                    break;
+                }
+                seps = true;
+                it.next();
+            } else {
+                break;
+            }
+        }
+        if n == 0 {
+            return None;
+        }
+        let mut value = v.checked_mul(SCALE)?;
+        // decimals
+        if b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+            let mut j = end + 1;
+            let mut frac: i128 = 0;
+            let mut places = 0u32;
+            while j < b.len() && b[j].is_ascii_digit() {
+                if places < 6 {
+                    frac = frac * 10 + (b[j] - b'0') as i128;
+                    places += 1;
+                }
+                j += 1;
+            }
+            value += frac * 10i128.pow(6 - places);
+            end = j;
+            seps = true;
+        }
+        Some((value, end, seps, lead))
+    }
+
+    #[test]
+    fn digits_match_the_char_walk() {
+        let s = "12,345,678.5억 3.14159265% 0.5.5 １２３만 ３,０００ 1,23 1,2345 ,5 0 ９ \u{FF1A}1 7,000,\u{FF10} 99999999999999999999999999999999999999999 1,000,000,000";
+        for i in (0..s.len()).filter(|&i| s.is_char_boundary(i)) {
+            assert_eq!(parse_digits(s, i), parse_digits_by_chars(s, i), "at {i}");
+        }
     }
 
     #[test]
