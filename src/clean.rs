@@ -339,6 +339,20 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn hangul_len_at_finds_exactly_the_syllables() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = c.encode_utf8(&mut buf).as_bytes();
+            let want = if ('\u{AC00}'..='\u{D7A3}').contains(&c) { 3 } else { 0 };
+            assert_eq!(hangul_len_at(s, 0), want, "{c:?}");
+            // past the end, and inside the character, nothing starts
+            for k in 1..=s.len() {
+                assert_eq!(hangul_len_at(s, k), 0, "{c:?} at {k}");
+            }
+        }
+    }
+
+    #[test]
     fn removes_whole_escape_sequences() {
         assert_eq!(clean("\u{1b}[31m빨강\u{1b}[0m").0, "빨강");
         assert_eq!(clean("a\u{1b}]52;c;SGk=\u{7}b").0, "ab");
