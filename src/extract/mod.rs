@@ -336,6 +336,7 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
 
     // annotations: ids first, then built once in reading order (what validate sorts by), so that
     // no annotation is moved around by a sort or a growing vector
+    #[derive(Clone, Copy)]
     enum Src {
         Entity(usize),
         Quote(usize),
@@ -362,39 +363,37 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     };
     all_ents.extend(ents.into_iter().enumerate().map(|(i, e)| (e.start..e.end, e.label, e.canonical, Some(i))));
     all_ents.sort_by_key(|(r, ..)| (r.start, std::cmp::Reverse(r.end)));
-    let mut items: Vec<(Range<usize>, String, Src)> =
-        Vec::with_capacity(all_ents.len() + marks.len() + figs.len() + captions.len());
+    // four runs, each in reading order as built: entities, quotes, figures, captions
     let mut ent_id: Vec<Option<String>> = vec![None; n_ents];
+    let mut ent_items = Vec::with_capacity(all_ents.len());
     for (n, (r, _, _, src)) in all_ents.iter().enumerate() {
         let id = ann_id('e', n + 1);
         if let Some(i) = src.filter(|&i| speakers_need[i]) {
             ent_id[i] = Some(id.clone());
         }
-        items.push((r.clone(), id, Src::Entity(n)));
+        ent_items.push((r.clone(), id, Src::Entity(n)));
     }
-    let mut qn = 0;
+    let mut quote_items = Vec::with_capacity(marks.len());
     for (i, q) in marks.iter().enumerate() {
         if q.kind != quotes::QKind::Quote || is_caption[q.para] {
             continue;
         }
-        qn += 1;
-        items.push((q.inner.clone(), ann_id('q', qn), Src::Quote(i)));
+        quote_items.push((q.inner.clone(), ann_id('q', quote_items.len() + 1), Src::Quote(i)));
     }
-    for (n, f) in figs.iter().enumerate() {
-        items.push((f.start..f.end, ann_id('f', n + 1), Src::Figure(n)));
-    }
-    let mut cn = 0;
+    let fig_items: Vec<_> =
+        figs.iter().enumerate().map(|(n, f)| (f.start..f.end, ann_id('f', n + 1), Src::Figure(n))).collect();
+    let mut cap_items = Vec::new();
     for (i, c) in captions.iter().enumerate() {
         if c.is_some() {
-            cn += 1;
-            items.push((paras[i].clone(), ann_id('c', cn), Src::Caption(i)));
+            cap_items.push((paras[i].clone(), ann_id('c', cap_items.len() + 1), Src::Caption(i)));
         }
     }
-    // four sorted runs (entities, quotes, figures, captions): the stable sort merges them; ids are
-    // unique, so the order is the same as with any other sort
-    items.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)).then_with(|| a.1.cmp(&b.1)));
-    let mut anns: Vec<Annotation> = Vec::with_capacity(items.len());
-    for (r, id, src) in items {
+    let mut runs = [ent_items, quote_items, fig_items, cap_items];
+    let order = reading_order(&runs);
+    let mut anns: Vec<Annotation> = Vec::with_capacity(order.len());
+    for (k, j) in order {
+        let (r, id, src) = &mut runs[k][j];
+        let (r, id, src) = (r.clone(), std::mem::take(id), *src);
         let (kind, label) = match src {
             Src::Entity(n) => (Kind::Entity, all_ents[n].1),
             Src::Quote(_) => (Kind::Quote, "QUOTE"),
@@ -477,6 +476,38 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
     article
 }
 
+/// One annotation to be: its span, its id, and where the rest of it comes from.
+type Item<S> = (Range<usize>, String, S);
+
+/// The positions `(run, index)` of the items of `runs` in reading order, the order
+/// [`Article::sort_annotations`] gives: by start, the longer span first, then by id. Ids are
+/// unique, so the order is total and any correct sort gives it. Each run is usually in that order
+/// already (the extractor builds them so): then the runs are merged, else all items sorted.
+fn reading_order<S>(runs: &[Vec<Item<S>>; 4]) -> Vec<(usize, usize)> {
+    let order =
+        |a: &Item<S>, b: &Item<S>| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)).then_with(|| a.1.cmp(&b.1));
+    let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
+    if runs.iter().all(|r| r.is_sorted_by(|a, b| order(a, b).is_le())) {
+        let mut pos = [0usize; 4];
+        loop {
+            let mut best: Option<usize> = None;
+            for (k, r) in runs.iter().enumerate() {
+                let Some(x) = r.get(pos[k]) else { continue };
+                if best.is_none_or(|b| order(x, &runs[b][pos[b]]).is_lt()) {
+                    best = Some(k);
+                }
+            }
+            let Some(k) = best else { break };
+            out.push((k, pos[k]));
+            pos[k] += 1;
+        }
+    } else {
+        out.extend(runs.iter().enumerate().flat_map(|(k, r)| (0..r.len()).map(move |j| (k, j))));
+        out.sort_by(|&(a, i), &(b, j)| order(&runs[a][i], &runs[b][j]));
+    }
+    out
+}
+
 /// A JSON array of strings, built directly (the serde path of `json!` costs code and time).
 fn strings(v: Vec<String>) -> Value {
     Value::Array(v.into_iter().map(Value::String).collect())
@@ -556,6 +587,30 @@ mod tests {
     use super::*;
 
     const RAW: &str = "[단독] 한빛전자, 투자 확대\n입력 2025.03.14 10:32\n\n(서울=가상뉴스) 이수진 기자 = 한빛전자 김민수 대표는 14일 “올해 투자를 두 배로 늘리겠다”고 말했다.\n\n김 대표는 이날 ‘반도체 겨울론’을 일축했다.\n\n한빛전자 김민수 대표가 발언하고 있다. (사진=한빛전자 제공)\n\n이수진 기자 sujin@gasang.news\nⓒ 가상뉴스, 무단 전재 및 재배포 금지\n";
+
+    proptest::proptest! {
+        /// Merging the runs gives the order a sort of all items gives, whether or not each run
+        /// is in order (ties on the span are broken by id, as strings: `e10` before `e9`).
+        #[test]
+        fn reading_order_is_the_sorted_order(
+            spans in proptest::array::uniform4(proptest::collection::vec((0usize..6, 0usize..3), 0..12)),
+            sort_runs in proptest::bool::ANY,
+        ) {
+            let mut runs: [Vec<Item<()>>; 4] = Default::default();
+            for (k, run) in spans.iter().enumerate() {
+                for (n, &(s, len)) in run.iter().enumerate() {
+                    runs[k].push((s..s + len, ann_id(['e', 'q', 'f', 'c'][k], n + 1), ()));
+                }
+                if sort_runs {
+                    runs[k].sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)).then_with(|| a.1.cmp(&b.1)));
+                }
+            }
+            let got: Vec<&Item<()>> = reading_order(&runs).into_iter().map(|(k, j)| &runs[k][j]).collect();
+            let mut want: Vec<&Item<()>> = runs.iter().flatten().collect();
+            want.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)).then_with(|| a.1.cmp(&b.1)));
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 
     #[test]
     fn whole_article() {
