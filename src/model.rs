@@ -126,49 +126,60 @@ impl Flag {
 /// (`Deref`), compares with `&str` and `String`, and is written to files as a plain string.
 pub type Name = std::borrow::Cow<'static, str>;
 
-/// Labels, layers, units and bounds common enough that [`name`] shares one static copy.
-const COMMON_NAMES: &[&str] = &[
-    "PERSON",
-    "ORG",
-    "LOC",
-    "PRODUCT",
-    "TERM",
-    "QUOTE",
-    "CAPTION",
-    "MONEY",
-    "PERCENT",
-    "QUANTITY",
-    "DATE",
-    "DURATION",
-    "ENTITY",
-    "FIGURE",
-    "PER",
-    "PS",
-    "LC",
-    "OG",
-    "DT",
-    "QT",
-    "TI",
-    "GPE",
-    "NORP",
-    "FAC",
-    "EVENT",
-    "CARDINAL",
-    "gold",
-    "gisa-extract",
-    "KRW",
-    "USD",
-    "%",
-    "%p",
-    "date",
-    "min",
-    "max",
-];
+/// The static copy of `s` when it is a label, layer, unit or bound common enough to be shared
+/// (one `match`: the compiler compares lengths first).
+fn common_name(s: &str) -> Option<&'static str> {
+    macro_rules! common {
+        ($($n:literal),* $(,)?) => {
+            match s {
+                $($n => Some($n),)*
+                _ => None,
+            }
+        };
+    }
+    common!(
+        "PERSON",
+        "ORG",
+        "LOC",
+        "PRODUCT",
+        "TERM",
+        "QUOTE",
+        "CAPTION",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "DATE",
+        "DURATION",
+        "ENTITY",
+        "FIGURE",
+        "PER",
+        "PS",
+        "LC",
+        "OG",
+        "DT",
+        "QT",
+        "TI",
+        "GPE",
+        "NORP",
+        "FAC",
+        "EVENT",
+        "CARDINAL",
+        "gold",
+        "gisa-extract",
+        "KRW",
+        "USD",
+        "%",
+        "%p",
+        "date",
+        "min",
+        "max",
+    )
+}
 
 /// A [`Name`] for `s`: a shared static copy when `s` is a common label, layer or unit (no
 /// allocation), else an owned copy.
 pub fn name(s: &str) -> Name {
-    match COMMON_NAMES.iter().find(|c| **c == s) {
+    match common_name(s) {
         Some(c) => Name::Borrowed(c),
         None => Name::Owned(s.to_string()),
     }
@@ -177,7 +188,7 @@ pub fn name(s: &str) -> Name {
 /// [`name`] for an owned string: the common ones are replaced by their static copy (and the
 /// string freed), others are kept as they are.
 pub fn name_of(s: String) -> Name {
-    match COMMON_NAMES.iter().find(|c| **c == s) {
+    match common_name(&s) {
         Some(c) => Name::Borrowed(c),
         None => Name::Owned(s),
     }
