@@ -353,14 +353,9 @@ pub fn find(
             Word { first, ends, blocked }
         })
         .collect();
-    // tokens inside quote-decided spans or figures are no names either (the tokens are in
-    // order: those that end after the start of a range, up to its end)
-    for r in fixed.iter().map(|(r, _)| r).chain(blocked_ranges) {
-        let from = toks.partition_point(|t| t.end <= r.start);
-        for (w, _) in words[from..].iter_mut().zip(&toks[from..]).take_while(|(_, t)| t.start < r.end) {
-            w.blocked = true;
-        }
-    }
+    // tokens inside quote-decided spans or figures are no names either
+    block(&mut words, toks, fixed.iter().map(|(r, _)| r));
+    block(&mut words, toks, blocked_ranges.iter());
     let mut st = St {
         text,
         toks,
@@ -751,6 +746,25 @@ pub fn find(
     }
 
     finish(&st)
+}
+
+/// Marks the tokens that overlap one of `ranges` as blocked. The tokens are in order: those of a
+/// range end after its start, up to its end. Ranges in order take one sweep (a range that starts
+/// before the one above starts the sweep again).
+fn block<'r>(words: &mut [Word], toks: &[Tok], ranges: impl Iterator<Item = &'r std::ops::Range<usize>>) {
+    let (mut from, mut last_start) = (0, 0);
+    for r in ranges {
+        if r.start < last_start {
+            from = 0;
+        }
+        last_start = r.start;
+        while from < toks.len() && toks[from].end <= r.start {
+            from += 1;
+        }
+        for (w, _) in words[from..].iter_mut().zip(&toks[from..]).take_while(|(_, t)| t.start < r.end) {
+            w.blocked = true;
+        }
+    }
 }
 
 /// True when a name is better read as an ambiguous place word plus a particle (`경기도` = `경기`
