@@ -84,8 +84,8 @@ struct Known<'a> {
 struct Word {
     /// The token's first character.
     first: Option<char>,
-    /// What the stem's last character is ([`SUFFIX_END`], [`ALPHA_END`]); 0 for words that are
-    /// no names (titles, stop words, trigger nouns: [`flag::COMMON`]).
+    /// What the stem's last character is ([`SUFFIX_END`], [`ALPHA_END`]; neither for words that
+    /// are no names: titles, stop words, trigger nouns, [`flag::COMMON`]), and [`ORG_NOUN`].
     ends: u8,
     /// The token can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
     blocked: bool,
@@ -96,6 +96,8 @@ struct Word {
 const SUFFIX_END: u8 = 1;
 /// [`Word::ends`]: the stem ends with an ASCII letter.
 const ALPHA_END: u8 = 2;
+/// [`Word::ends`]: the stem is an organisation noun ([`flag::ORG_TYPE`]).
+const ORG_NOUN: u8 = 4;
 
 struct St<'a> {
     text: &'a str,
@@ -342,7 +344,9 @@ pub fn find(
         .map(|i| {
             let t = &toks[i];
             let first = text[t.start..].chars().next();
-            let ends = if t.flags & flag::COMMON != 0 || t.stem_end == t.start {
+            let ends = if t.flags & flag::ORG_TYPE != 0 {
+                ORG_NOUN
+            } else if t.flags & flag::COMMON != 0 || t.stem_end == t.start {
                 0
             } else {
                 let last = text[..t.stem_end].chars().next_back().unwrap_or_default();
@@ -428,7 +432,7 @@ pub fn find(
             _ => {}
         }
         // (common words have no ends)
-        if st.words[i].ends == 0 {
+        if st.words[i].ends & (SUFFIX_END | ALPHA_END) == 0 {
             continue;
         }
         let stem = st.stem(i);
@@ -470,15 +474,13 @@ pub fn find(
 
     // 4: appositives after an organisation noun (the cheap tests first: few words follow one)
     for i in 1..n {
-        if st.owner[i].is_some() || !toks[i - 1].bare() {
-            continue;
-        }
         // an organisation noun, or a word that may end with one (its suffixes are looked up last;
         // other common words have no ends, and no suffixes either)
-        let noun = st.flags(i - 1) & flag::ORG_TYPE != 0;
-        if !noun && st.words[i - 1].ends & SUFFIX_END == 0 {
+        let ends = st.words[i - 1].ends;
+        if ends & (ORG_NOUN | SUFFIX_END) == 0 || st.owner[i].is_some() || !toks[i - 1].bare() {
             continue;
         }
+        let noun = ends & ORG_NOUN != 0;
         if !st.adjacent(i - 1) || !st.name_token_ok(i) {
             continue;
         }
@@ -868,8 +870,10 @@ fn finish(st: &St) -> Vec<Entity> {
     let mut out: Vec<Entity> = Vec::with_capacity(st.cands.len());
     for c in st.cands.iter().filter(|c| !c.dead && c.src != Src::Fixed && c.start < c.end) {
         let canonical: &str = c.canonical.as_deref().unwrap_or(&st.text[c.start..c.end]);
-        // spacing variants fold onto the first spelling (keys borrow unless there are spaces)
-        let key: Cow<str> = if canonical.contains(char::is_whitespace) {
+        // spacing variants fold onto the first spelling (keys borrow unless there are spaces;
+        // the text of one token has none)
+        let own_text = c.canonical.is_none() && c.first == c.last;
+        let key: Cow<str> = if !own_text && canonical.contains(char::is_whitespace) {
             Cow::Owned(canonical.chars().filter(|ch| !ch.is_whitespace()).collect())
         } else {
             Cow::Borrowed(canonical)
