@@ -602,7 +602,7 @@ pub fn find(
 
     // 5b: a name with an age in parentheses: 유정석(52)
     for i in 0..n.saturating_sub(1) {
-        let (a, b) = (toks[i], toks[i + 1]);
+        let (a, b) = (&toks[i], &toks[i + 1]);
         if a.bare() && a.after == '(' && b.before == '(' && b.after == ')' && b.start == a.end + 1 && st.free(i) {
             let age = b.word(text);
             let w = st.stem(i);
@@ -615,7 +615,7 @@ pub fn find(
 
     // 6: X(Y) and X 측
     for i in 0..n.saturating_sub(1) {
-        let (a, b) = (toks[i], toks[i + 1]);
+        let (a, b) = (&toks[i], &toks[i + 1]);
         if let Some(c) = st.owner[i] {
             if a.bare() && a.after == '(' && b.before == '(' && b.after == ')' && b.start == a.end + 1 && st.free(i + 1)
             {
