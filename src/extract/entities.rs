@@ -79,18 +79,25 @@ struct Known<'a> {
     last_skeleton: String,
 }
 
-/// What the rules read of a token, sliced and decoded once.
+/// What the rules read of a token, decoded once.
 #[derive(Debug, Clone, Copy)]
-struct Word<'a> {
-    /// The token without its particles.
-    stem: &'a str,
+struct Word {
     /// The token's first character.
     first: Option<char>,
-    /// The stem's last character.
-    last: Option<char>,
+    /// What the stem's last character is ([`SUFFIX_END`], [`ALPHA_END`]; neither for words that
+    /// are no names: titles, stop words, trigger nouns, [`flag::COMMON`]), and [`ORG_NOUN`].
+    ends: u8,
     /// The token can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
     blocked: bool,
 }
+
+/// [`Word::ends`]: some suffix word (title, organisation or place suffix, organisation noun)
+/// ends with the stem's last character.
+const SUFFIX_END: u8 = 1;
+/// [`Word::ends`]: the stem ends with an ASCII letter.
+const ALPHA_END: u8 = 2;
+/// [`Word::ends`]: the stem is an organisation noun ([`flag::ORG_TYPE`]).
+const ORG_NOUN: u8 = 4;
 
 struct St<'a> {
     text: &'a str,
@@ -98,19 +105,16 @@ struct St<'a> {
     gaz: &'a Gazetteer,
     cands: Vec<Cand<'a>>,
     owner: Vec<Option<usize>>,
-    /// Stem, first and last character of each token, and whether it is blocked.
-    words: Vec<Word<'a>>,
+    /// First and last character of each token, and whether it is blocked.
+    words: Vec<Word>,
     known: Vec<Known<'a>>,
     /// Suffixes of each token's stem, looked up on first use (few tokens need them).
     sufs: Vec<OnceCell<SuffixLengths>>,
-    /// For each token, how many tokens from it on are bare and [adjacent](St::adjacent) to the
-    /// next one: the words `i..=i + joined[i]` may form one name of several words.
-    joined: Vec<u32>,
 }
 
 impl<'a> St<'a> {
     fn stem(&self, i: usize) -> &'a str {
-        self.words[i].stem
+        self.toks[i].stem(self.text)
     }
 
     /// Gazetteer flags of token `i`'s stem.
@@ -167,7 +171,7 @@ impl<'a> St<'a> {
 
     /// True when tokens `i..i + k` are one run of words, each bare and adjacent to the next.
     fn spaced_run(&self, i: usize, k: usize) -> bool {
-        i + k <= self.toks.len() && self.joined[i] as usize + 1 >= k
+        i + k <= self.toks.len() && (i..i + k - 1).all(|j| self.toks[j].bare() && self.adjacent(j))
     }
 
     fn label_of(&self, i: usize) -> Option<Label> {
@@ -293,16 +297,16 @@ const DEPARTMENT_TITLES: &[&str] = &[
     "연구소장",
 ];
 
-/// The title a token is (`대표`), or ends with after a glued place, organisation or department.
-/// `w` is the token's stem, `last` its last character.
-fn role_of<'a>(st: &St<'a>, i: usize, w: &'a str, last: Option<char>) -> Option<(&'a str, Option<Glued>)> {
-    let f = st.flags(i);
-    if f & flag::ROLE != 0 {
-        return Some((w, None));
+/// The title token `i` is (`대표`), or ends with after a glued place, organisation or department.
+fn role_of<'a>(st: &St<'a>, i: usize) -> Option<(&'a str, Option<Glued>)> {
+    if st.flags(i) & flag::ROLE != 0 {
+        return Some((st.stem(i), None));
     }
-    if f & flag::COMMON != 0 || !last.is_some_and(|c| st.gaz.has_suffix_ending(c)) {
+    // (titles are common words: their ends are 0)
+    if st.words[i].ends & SUFFIX_END == 0 {
         return None;
     }
+    let w = st.stem(i);
     let start = st.toks[i].start;
     // an organisation + 장: 한국인구학회장, 기상청장
     if let Some(org) = w.strip_suffix('장') {
@@ -334,34 +338,28 @@ pub fn find(
     blocked_ranges: &[std::ops::Range<usize>],
 ) -> Vec<Entity> {
     let n = toks.len();
-    let mut joined = vec![0u32; n];
-    for i in (0..n.saturating_sub(1)).rev() {
-        if toks[i].bare() && adjacent(text, toks, i) {
-            joined[i] = joined[i + 1] + 1;
-        }
-    }
-    // each token sliced and decoded once; tokens inside quote-decided spans or figures, or
-    // starting with a digit, are no names
-    let words: Vec<Word> = {
-        let mut fi = 0;
-        let mut sorted: Vec<&std::ops::Range<usize>> =
-            fixed.iter().map(|(r, _)| r).chain(blocked_ranges.iter()).collect();
-        sorted.sort_by_key(|r| r.start);
-        toks.iter()
-            .map(|t| {
-                let word = t.word(text);
-                let stem = &word[..t.stem_end - t.start];
-                let first = word.chars().next();
-                while fi < sorted.len() && sorted[fi].end <= t.start {
-                    fi += 1;
-                }
-                let inside =
-                    sorted[fi..].iter().take_while(|r| r.start < t.end).any(|r| r.start < t.end && t.start < r.end);
-                let blocked = inside || first.is_some_and(|c| c.is_ascii_digit());
-                Word { stem, first, last: stem.chars().next_back(), blocked }
-            })
-            .collect()
-    };
+    // each token decoded once (the stems are sliced where a rule needs them); tokens starting
+    // with a digit are no names
+    let mut words: Vec<Word> = (0..n)
+        .map(|i| {
+            let t = &toks[i];
+            let first = text[t.start..].chars().next();
+            let ends = if t.flags & flag::ORG_TYPE != 0 {
+                ORG_NOUN
+            } else if t.flags & flag::COMMON != 0 || t.stem_end == t.start {
+                0
+            } else {
+                let last = text[..t.stem_end].chars().next_back().unwrap_or_default();
+                (if gaz.has_suffix_ending(last) { SUFFIX_END } else { 0 })
+                    | (if last.is_ascii_alphabetic() { ALPHA_END } else { 0 })
+            };
+            let blocked = first.is_some_and(|c| c.is_ascii_digit());
+            Word { first, ends, blocked }
+        })
+        .collect();
+    // tokens inside quote-decided spans or figures are no names either
+    block(&mut words, toks, fixed.iter().map(|(r, _)| r));
+    block(&mut words, toks, blocked_ranges.iter());
     let mut st = St {
         text,
         toks,
@@ -371,28 +369,26 @@ pub fn find(
         words,
         known: Vec::new(),
         sufs: vec![OnceCell::new(); n],
-        joined,
     };
     let product_names: Vec<&str> =
         fixed.iter().filter(|(_, l)| *l == "PRODUCT").map(|(r, _)| &text[r.clone()]).collect();
 
     // 1-3: gazetteer, mixed names, glued places, suffixes
     let mut role_prefix: Vec<Option<(&str, Option<Glued>)>> = vec![None; n];
-    // split_by_evidence scans the whole text: once per word
+    // split_by_evidence scans the whole text: once per word (it keeps the answers)
     let mut split_memo: FxMap<&str, bool> = FxMap::default();
     for i in 0..n {
         if st.words[i].blocked {
             continue;
         }
-        let Word { stem, last, .. } = st.words[i];
-        role_prefix[i] = role_of(&st, i, stem, last);
+        role_prefix[i] = role_of(&st, i);
         if st.owner[i].is_some() {
             continue;
         }
         // multi-word names
         let mut done = false;
         // a name of several words needs the next word next to this one
-        let first_word = st.joined[i] > 0 && gaz.starts_multiword_name(toks[i].word(text));
+        let first_word = toks[i].bare() && st.adjacent(i) && gaz.starts_multiword_name(toks[i].word(text));
         for k in (2..=gaz.max_name_words).rev().filter(|_| first_word) {
             if !st.spaced_run(i, k) {
                 continue;
@@ -410,14 +406,15 @@ pub fn find(
             continue;
         }
         let f = st.flags(i);
-        if let Some(e) = if f & flag::NAME != 0 { gaz.name(stem) } else { None } {
-            let split = *split_memo.entry(stem).or_insert_with(|| split_by_evidence(&st, stem));
-            if split {
+        if f & flag::NAME != 0 {
+            let stem = st.stem(i);
+            if let Some(e) = gaz.name(stem) {
+                if !split_by_evidence(&st, stem, &mut split_memo) {
+                    let src = if e.context { Src::GazContext } else { Src::Gaz };
+                    st.assign_tok(i, e.label, e.canonical.as_deref().map(Cow::Borrowed), src);
+                }
                 continue;
             }
-            let src = if e.context { Src::GazContext } else { Src::Gaz };
-            st.assign_tok(i, e.label, e.canonical.as_deref().map(Cow::Borrowed), src);
-            continue;
         }
         match &role_prefix[i] {
             Some((_, Some(Glued::Place(pend)))) => {
@@ -434,9 +431,11 @@ pub fn find(
             }
             _ => {}
         }
-        if f & flag::COMMON != 0 || !last.is_some_and(|c| gaz.has_suffix_ending(c) || c.is_ascii_alphabetic()) {
+        // (common words have no ends)
+        if st.words[i].ends & (SUFFIX_END | ALPHA_END) == 0 {
             continue;
         }
+        let stem = st.stem(i);
         // Hangul then Latin capitals (네오AI, 한강FC); Latin first (LNG운반선) is a common noun
         let sb = stem.as_bytes();
         if sb[0] >= 0x80 && sb.last().is_some_and(u8::is_ascii_uppercase) {
@@ -475,14 +474,13 @@ pub fn find(
 
     // 4: appositives after an organisation noun (the cheap tests first: few words follow one)
     for i in 1..n {
-        if st.owner[i].is_some() || !toks[i - 1].bare() {
+        // an organisation noun, or a word that may end with one (its suffixes are looked up last;
+        // other common words have no ends, and no suffixes either)
+        let ends = st.words[i - 1].ends;
+        if ends & (ORG_NOUN | SUFFIX_END) == 0 || st.owner[i].is_some() || !toks[i - 1].bare() {
             continue;
         }
-        // an organisation noun, or a word that may end with one (its suffixes are looked up last)
-        let noun = st.flags(i - 1) & flag::ORG_TYPE != 0;
-        if !noun && !st.words[i - 1].last.is_some_and(|c| gaz.has_suffix_ending(c)) {
-            continue;
-        }
+        let noun = ends & ORG_NOUN != 0;
         if !st.adjacent(i - 1) || !st.name_token_ok(i) {
             continue;
         }
@@ -604,7 +602,7 @@ pub fn find(
 
     // 5b: a name with an age in parentheses: 유정석(52)
     for i in 0..n.saturating_sub(1) {
-        let (a, b) = (toks[i], toks[i + 1]);
+        let (a, b) = (&toks[i], &toks[i + 1]);
         if a.bare() && a.after == '(' && b.before == '(' && b.after == ')' && b.start == a.end + 1 && st.free(i) {
             let age = b.word(text);
             let w = st.stem(i);
@@ -617,7 +615,7 @@ pub fn find(
 
     // 6: X(Y) and X 측
     for i in 0..n.saturating_sub(1) {
-        let (a, b) = (toks[i], toks[i + 1]);
+        let (a, b) = (&toks[i], &toks[i + 1]);
         if let Some(c) = st.owner[i] {
             if a.bare() && a.after == '(' && b.before == '(' && b.after == ')' && b.start == a.end + 1 && st.free(i + 1)
             {
@@ -752,15 +750,40 @@ pub fn find(
     finish(&st)
 }
 
+/// Marks the tokens that overlap one of `ranges` as blocked. The tokens are in order: those of a
+/// range end after its start, up to its end. Ranges in order take one sweep (a range that starts
+/// before the one above starts the sweep again).
+fn block<'r>(words: &mut [Word], toks: &[Tok], ranges: impl Iterator<Item = &'r std::ops::Range<usize>>) {
+    let (mut from, mut last_start) = (0, 0);
+    for r in ranges {
+        if r.start < last_start {
+            from = 0;
+        }
+        last_start = r.start;
+        while from < toks.len() && toks[from].end <= r.start {
+            from += 1;
+        }
+        for (w, _) in words[from..].iter_mut().zip(&toks[from..]).take_while(|(_, t)| t.start < r.end) {
+            w.blocked = true;
+        }
+    }
+}
+
 /// True when a name is better read as an ambiguous place word plus a particle (`경기도` = `경기`
 /// "game" + `도` "too") because the document uses that word otherwise: with another particle, or
 /// bare and not before a place (soynlp-style evidence, korean-extraction.md §5.3 guard c).
-fn split_by_evidence(st: &St, word: &str) -> bool {
+/// `memo` keeps the answers of the scan by word.
+fn split_by_evidence<'a>(st: &St<'a>, word: &'a str, memo: &mut FxMap<&'a str, bool>) -> bool {
     let Some(n) = super::hangul::particle_split(word) else { return false };
     let base = &word[..n];
     if !st.gaz.name(base).is_some_and(|e| e.context) {
         return false;
     }
+    *memo.entry(word).or_insert_with(|| scan_for_split(st, word, base))
+}
+
+/// The scan of [`split_by_evidence`]: does the text use `base` otherwise?
+fn scan_for_split(st: &St, word: &str, base: &str) -> bool {
     st.toks.iter().enumerate().any(|(j, t)| {
         let w = t.word(st.text);
         if !w.starts_with(base) || t.stem(st.text) != base {
@@ -847,8 +870,10 @@ fn finish(st: &St) -> Vec<Entity> {
     let mut out: Vec<Entity> = Vec::with_capacity(st.cands.len());
     for c in st.cands.iter().filter(|c| !c.dead && c.src != Src::Fixed && c.start < c.end) {
         let canonical: &str = c.canonical.as_deref().unwrap_or(&st.text[c.start..c.end]);
-        // spacing variants fold onto the first spelling (keys borrow unless there are spaces)
-        let key: Cow<str> = if canonical.contains(char::is_whitespace) {
+        // spacing variants fold onto the first spelling (keys borrow unless there are spaces;
+        // the text of one token has none)
+        let own_text = c.canonical.is_none() && c.first == c.last;
+        let key: Cow<str> = if !own_text && canonical.contains(char::is_whitespace) {
             Cow::Owned(canonical.chars().filter(|ch| !ch.is_whitespace()).collect())
         } else {
             Cow::Borrowed(canonical)
@@ -962,6 +987,33 @@ mod tests {
         assert!(e.iter().all(|x| x.1 != "ORG"), "{e:?}");
         let e = ents("하늘증권 리서치센터는 보고서를 냈다.");
         assert!(has(&e, "하늘증권 리서치센터", "ORG"), "{e:?}");
+    }
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)] // lists of one byte range, on purpose
+    fn blocked_ranges_and_fixed_spans_take_the_tokens_they_touch() {
+        let g = Gazetteer::builtin();
+        let t = "한빛전자 김민수 대표는 말했다. 새봄바이오 이수정 대표도 말했다.";
+        let toks = tokenize(
+            t,
+            &crate::extract::text::one_paragraph(t),
+            &|w| g.flags(w),
+            crate::extract::gazetteer::flag::KNOWN,
+        );
+        let found = |fixed: &[(std::ops::Range<usize>, &'static str)], blocked: &[std::ops::Range<usize>]| {
+            find(t, &toks, &g, fixed, blocked).into_iter().map(|e| t[e.start..e.end].to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(found(&[], &[]), ["한빛전자", "김민수", "새봄바이오", "이수정"]);
+        // a range that touches the middle of a token blocks the whole token
+        let kim = t.find("김민수").unwrap();
+        assert_eq!(found(&[], &[kim + 3..kim + 4]), ["한빛전자", "새봄바이오", "이수정"]);
+        // an empty range inside a token blocks it too; one at its start does not
+        assert_eq!(found(&[], &[kim + 3..kim + 3]), ["한빛전자", "새봄바이오", "이수정"]);
+        assert_eq!(found(&[], &[kim..kim]), ["한빛전자", "김민수", "새봄바이오", "이수정"]);
+        // ranges in any order, fixed spans and figures alike
+        let lee = t.find("이수정").unwrap();
+        let sae = t.find("새봄바이오").unwrap();
+        assert_eq!(found(&[(lee..lee + 9, "TERM")], &[sae..sae + 3, 0..3]), ["김민수"]);
     }
 
     #[test]

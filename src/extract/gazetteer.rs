@@ -417,9 +417,11 @@ impl Gazetteer {
         }
         let Some(list) = self.by_last.get(&last) else { return out };
         let tail = packed_tail(word);
-        for s in list {
+        // the list is sorted longest first: skip the words as long as `word` or longer at once
+        let shorter = list.partition_point(|s| s.word.len() >= word.len());
+        for s in &list[shorter..] {
             let (n, f) = (s.word.len(), &s.flags);
-            if n >= word.len() || !s.ends(word, tail) {
+            if !s.ends(word, tail) {
                 continue;
             }
             let n8 = n.min(255) as u8;
