@@ -387,8 +387,9 @@ pub fn find(
         }
         // multi-word names
         let mut done = false;
-        // a name of several words needs the next word next to this one
-        let first_word = toks[i].bare() && st.adjacent(i) && gaz.starts_multiword_name(toks[i].word(text));
+        // a name of several words needs the next word next to this one; the flags of a bare
+        // token are its word's (gazetteer::Gazetteer::starts_multiword_name)
+        let first_word = toks[i].bare() && st.flags(i) & flag::MULTI_FIRST != 0 && st.adjacent(i);
         for k in (2..=gaz.max_name_words).rev().filter(|_| first_word) {
             if !st.spaced_run(i, k) {
                 continue;

@@ -108,8 +108,6 @@ pub struct Gazetteer {
     by_last: FxMap<char, Vec<SuffixWord>>,
     /// The last characters of the suffix words.
     suffix_ends: super::hangul::CharSet,
-    /// The first words of names with several words.
-    multi_first: FxSet<String>,
 }
 
 /// Word flags of the combined index.
@@ -132,6 +130,8 @@ pub mod flag {
     pub const SPEAKER: u32 = 1 << 7;
     /// A stop word.
     pub const NOT_NAME: u32 = 1 << 8;
+    /// The first word of a name with several words (`로버트` of `로버트 하인츠`).
+    pub const MULTI_FIRST: u32 = 1 << 9;
     /// Any word that particle stripping keeps whole.
     pub const KNOWN: u32 = NAME | ROLE | ORG_TYPE | PRODUCT_NOUN | SPEAKER | NOT_NAME;
     /// Words that are no names themselves.
@@ -314,6 +314,11 @@ impl Gazetteer {
         for w in &self.not_names {
             add(w, flag::NOT_NAME);
         }
+        for n in self.names.keys() {
+            if let Some((first, _)) = n.split_once(' ') {
+                add(first, flag::MULTI_FIRST);
+            }
+        }
         let mut by_last: FxMap<char, Vec<SuffixWord>> = FxMap::default();
         for (w, &f) in &words {
             if f & flag::SUFFIXES != 0 {
@@ -329,7 +334,6 @@ impl Gazetteer {
         for c in by_last.keys() {
             suffix_ends.insert(*c);
         }
-        self.multi_first = self.names.keys().filter_map(|n| n.split_once(' ').map(|(f, _)| f.to_string())).collect();
         let mut words_filter = vec![0u64; FILTER_BITS / 64];
         for w in words.keys() {
             let i = filter_bit(w);
@@ -379,10 +383,11 @@ impl Gazetteer {
         self.suffix_ends.contains(c)
     }
 
-    /// True when `w` is the first word of a name with several words.
+    /// True when `w` is the first word of a name with several words ([`flag::MULTI_FIRST`]; a
+    /// token's flags answer it for a bare token).
     #[inline]
     pub fn starts_multiword_name(&self, w: &str) -> bool {
-        !self.multi_first.is_empty() && self.multi_first.contains(w)
+        self.flags(w) & flag::MULTI_FIRST != 0
     }
 
     /// The longest proper suffix of `word` (shorter than the word) that has one of the flags in
@@ -578,6 +583,23 @@ mod tests {
         // most text words are stopped by the filter: its bits are sparse
         let set: u32 = g.words_filter.iter().map(|w| w.count_ones()).sum();
         assert!((set as usize) < FILTER_BITS / 8, "{set}");
+    }
+
+    #[test]
+    fn first_words_of_multiword_names_carry_their_flag() {
+        let mut g = Gazetteer::builtin();
+        g.extend("my.txt", "PERSON 존 하퍼\nORG 한빛 전자 연구소\n").expect("user lines");
+        let firsts: FxSet<&str> = g.names.keys().filter_map(|n| n.split_once(' ').map(|(f, _)| f)).collect();
+        assert!(firsts.len() >= 2 && firsts.contains("존") && firsts.contains("한빛"));
+        for w in g.words.keys() {
+            assert_eq!(g.starts_multiword_name(w), firsts.contains(w.as_str()), "{w}");
+        }
+        for w in ["하퍼", "전자", "연구소", "서울", "", "존하퍼"] {
+            assert!(!g.starts_multiword_name(w), "{w}");
+        }
+        // the flag is in no other mask: the first word alone is no known or common word
+        assert_eq!(g.flags("존"), flag::MULTI_FIRST);
+        assert!(!g.known_word("존") && !g.common("존"));
     }
 
     #[test]

@@ -330,6 +330,7 @@ const INNER: &[&str] = &[
 /// The length in bytes of `word` without its particles, and the flags `lookup` gives the stem:
 /// up to two layers, the inner one only a case particle (`한빛전자로부터는` → `한빛전자`); a word
 /// whose flags intersect `keep` stays whole (`관계자`, `김정은`).
+#[inline]
 pub fn stem_split<F: Fn(&str) -> u32 + ?Sized>(word: &str, lookup: &F, keep: u32) -> (usize, u32) {
     let Some(n) = particle_split(word) else { return (word.len(), lookup(word)) };
     let fw = lookup(word);
