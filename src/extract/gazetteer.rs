@@ -104,8 +104,13 @@ pub struct Gazetteer {
     /// a text are in no list, and a clear bit says so without hashing the whole word.
     words_filter: Vec<u64>,
     /// Suffix words (titles, organisation and place suffixes, organisation and product nouns)
-    /// grouped by their last character, longest first.
-    by_last: FxMap<char, Vec<SuffixWord>>,
+    /// that may end a word, by the word's last two characters ([`pair_key`]), longest first:
+    /// the suffix words ending with both, and those of one character ending with the last one.
+    /// Under the key with `'\0'` before the last character: the suffix words of one character
+    /// alone, for words whose last two characters end no longer suffix word. (By the last
+    /// character alone, the lists of the built-in words are long: 45 end in 사, 41 in 장; by two,
+    /// none has more than 5.)
+    by_last_two: FxMap<u64, Vec<SuffixWord>>,
     /// The last characters of the suffix words.
     suffix_ends: super::hangul::CharSet,
 }
@@ -319,20 +324,34 @@ impl Gazetteer {
                 add(first, flag::MULTI_FIRST);
             }
         }
-        let mut by_last: FxMap<char, Vec<SuffixWord>> = FxMap::default();
+        let mut by_last_two: FxMap<u64, Vec<SuffixWord>> = FxMap::default();
+        let mut suffix_ends = super::hangul::CharSet::default();
+        // the longer words first, under the pair that ends them
+        let mut singles = Vec::new();
         for (w, &f) in &words {
-            if f & flag::SUFFIXES != 0 {
-                if let Some(c) = w.chars().next_back() {
-                    by_last.entry(c).or_default().push(SuffixWord::new(w, f & flag::SUFFIXES));
-                }
+            if f & flag::SUFFIXES == 0 {
+                continue;
+            }
+            let mut rev = w.chars().rev();
+            let Some(last) = rev.next() else { continue };
+            suffix_ends.insert(last);
+            let sw = SuffixWord::new(w, f & flag::SUFFIXES);
+            match rev.next() {
+                Some(prev) => by_last_two.entry(pair_key(prev, last)).or_default().push(sw),
+                None => singles.push((last, sw)),
             }
         }
-        for v in by_last.values_mut() {
-            v.sort_by(|a, b| b.word.len().cmp(&a.word.len()).then_with(|| a.word.cmp(&b.word)));
+        // then the words of one character, under every pair that ends with theirs and alone
+        for (last, sw) in singles {
+            for (k, v) in by_last_two.iter_mut() {
+                if *k as u32 == last as u32 {
+                    v.push(sw.clone());
+                }
+            }
+            by_last_two.entry(pair_key('\0', last)).or_default().push(sw);
         }
-        let mut suffix_ends = super::hangul::CharSet::default();
-        for c in by_last.keys() {
-            suffix_ends.insert(*c);
+        for v in by_last_two.values_mut() {
+            v.sort_by(|a, b| b.word.len().cmp(&a.word.len()).then_with(|| a.word.cmp(&b.word)));
         }
         let mut words_filter = vec![0u64; FILTER_BITS / 64];
         for w in words.keys() {
@@ -341,7 +360,7 @@ impl Gazetteer {
         }
         self.words = words;
         self.words_filter = words_filter;
-        self.by_last = by_last;
+        self.by_last_two = by_last_two;
         self.suffix_ends = suffix_ends;
     }
 
@@ -390,15 +409,30 @@ impl Gazetteer {
         self.flags(w) & flag::MULTI_FIRST != 0
     }
 
+    /// The suffix words that may end `word` (from its last two characters), longest first;
+    /// empty for a word of one character, which has no suffix word shorter than itself.
+    #[inline]
+    fn suffix_candidates(&self, word: &str) -> &[SuffixWord] {
+        let mut rev = word.chars().rev();
+        let Some(last) = rev.next() else { return &[] };
+        if !self.suffix_ends.contains(last) {
+            return &[];
+        }
+        let Some(prev) = rev.next() else { return &[] };
+        self.by_last_two
+            .get(&pair_key(prev, last))
+            .or_else(|| self.by_last_two.get(&pair_key('\0', last)))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The longest proper suffix of `word` (shorter than the word) that has one of the flags in
     /// `mask`, with all its suffix flags.
     #[inline]
     pub fn longest_suffix<'w>(&self, word: &'w str, mask: u32) -> Option<(&'w str, u32)> {
-        let last = word.chars().next_back()?;
-        if !self.suffix_ends.contains(last) {
+        let list = self.suffix_candidates(word);
+        if list.is_empty() {
             return None;
         }
-        let list = self.by_last.get(&last)?;
         let tail = packed_tail(word);
         list.iter()
             .find(|s| s.flags & mask != 0 && s.word.len() < word.len() && s.ends(word, tail))
@@ -416,11 +450,10 @@ impl Gazetteer {
     /// none), and whether that organisation suffix is a unit (`subunit`).
     pub fn suffix_lengths(&self, word: &str) -> SuffixLengths {
         let mut out = SuffixLengths::default();
-        let Some(last) = word.chars().next_back() else { return out };
-        if !self.suffix_ends.contains(last) {
+        let list = self.suffix_candidates(word);
+        if list.is_empty() {
             return out;
         }
-        let Some(list) = self.by_last.get(&last) else { return out };
         let tail = packed_tail(word);
         // the list is sorted longest first: skip the words as long as `word` or longer at once
         let shorter = list.partition_point(|s| s.word.len() >= word.len());
@@ -498,8 +531,13 @@ fn filter_bit(s: &str) -> usize {
     (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS.trailing_zeros())) as usize
 }
 
-/// A suffix word with its last bytes packed for a comparison without `memcmp` (the lists of
-/// some last syllables are long: 46 words end in 사, 41 in 장).
+/// The key of two characters in the suffix index: `prev` in the high half, `last` in the low.
+#[inline]
+fn pair_key(prev: char, last: char) -> u64 {
+    u64::from(prev) << 32 | u64::from(last)
+}
+
+/// A suffix word with its last bytes packed for a comparison without `memcmp`.
 #[derive(Debug, Clone)]
 struct SuffixWord {
     word: String,
@@ -600,6 +638,90 @@ mod tests {
         // the flag is in no other mask: the first word alone is no known or common word
         assert_eq!(g.flags("존"), flag::MULTI_FIRST);
         assert!(!g.known_word("존") && !g.common("존"));
+    }
+
+    /// The suffix words that can be found, with their flags: those ending with a character of a
+    /// [`super::super::hangul::CharSet`] (ASCII or a Hangul syllable), as the words of a text do.
+    fn suffix_words(g: &Gazetteer) -> Vec<(&str, u32)> {
+        let findable = |s: &str| s.chars().next_back().and_then(super::super::hangul::CharSet::index).is_some();
+        g.words
+            .iter()
+            .filter(|(s, &f)| f & flag::SUFFIXES != 0 && findable(s))
+            .map(|(s, &f)| (s.as_str(), f & flag::SUFFIXES))
+            .collect()
+    }
+
+    /// [`Gazetteer::suffix_lengths`] by its definition: a scan of every suffix word.
+    fn suffix_lengths_scan(sws: &[(&str, u32)], word: &str) -> SuffixLengths {
+        let mut out = SuffixLengths::default();
+        for &(s, f) in sws {
+            if s.len() >= word.len() || !word.ends_with(s) {
+                continue;
+            }
+            let n = s.len() as u8;
+            if f & flag::ROLE != 0 && n > out.role {
+                out.role = n;
+            }
+            if f & flag::ORG_SUFFIX != 0 && n > out.org {
+                out.org = n;
+                out.subunit = f & flag::SUBUNIT != 0;
+            }
+            if f & flag::LOC_SUFFIX != 0 && n > out.loc {
+                out.loc = n;
+            }
+            if f & flag::ORG_TYPE != 0 && n > out.org_type {
+                out.org_type = n;
+            }
+        }
+        out
+    }
+
+    /// [`Gazetteer::longest_suffix`] by its definition.
+    fn longest_suffix_scan<'w>(sws: &[(&str, u32)], word: &'w str, mask: u32) -> Option<(&'w str, u32)> {
+        sws.iter()
+            .filter(|(s, f)| f & mask != 0 && s.len() < word.len() && word.ends_with(s))
+            .max_by_key(|(s, _)| s.len())
+            .map(|(s, f)| (&word[word.len() - s.len()..], *f))
+    }
+
+    #[test]
+    fn the_suffix_index_by_two_characters_agrees_with_a_full_scan() {
+        let mut g = Gazetteer::builtin();
+        // suffix words of one character and ASCII ones too (社 is never found: no word ends in it)
+        g.extend("my.txt", "ROLE 장 CEO\nORG-SUFFIX 社 AI\nLOC-SUFFIX 터\n").expect("user lines");
+        let sws = suffix_words(&g);
+        // the longest lists by last character are long, by two characters short
+        let mut by_last: FxMap<char, usize> = FxMap::default();
+        for (w, _) in &sws {
+            *by_last.entry(w.chars().next_back().unwrap()).or_default() += 1;
+        }
+        assert!(by_last.values().any(|&n| n > 40), "{by_last:?}");
+        assert!(g.by_last_two.values().all(|v| v.len() <= 8), "{:?}", g.by_last_two.values().map(Vec::len).max());
+        // every word of the lists, its last one and two characters, with things before and after
+        let mut words: Vec<String> = Vec::new();
+        for w in g.words.keys() {
+            let last = w.chars().next_back().map(String::from).unwrap_or_default();
+            let two: String = w.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+            for x in [w.clone(), last, two] {
+                for pre in ["", "가", "x장", "시장"] {
+                    for post in ["", "사", "AI"] {
+                        words.push(format!("{pre}{x}{post}"));
+                    }
+                }
+            }
+        }
+        words.extend(["", "장", "사", "A", "社", "가社"].map(String::from));
+        let masks = [flag::ROLE, flag::ORG_SUFFIX, flag::LOC_SUFFIX, flag::ORG_TYPE, flag::PRODUCT_NOUN];
+        let mut found = 0;
+        for w in &words {
+            let sl = g.suffix_lengths(w);
+            assert_eq!(sl, suffix_lengths_scan(&sws, w), "{w}");
+            found += usize::from(sl != SuffixLengths::default());
+            for m in masks {
+                assert_eq!(g.longest_suffix(w, m), longest_suffix_scan(&sws, w, m), "{w} {m}");
+            }
+        }
+        assert!(words.len() > 20_000 && found > words.len() / 3, "{} {found}", words.len());
     }
 
     #[test]
