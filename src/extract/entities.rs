@@ -79,11 +79,9 @@ struct Known<'a> {
     last_skeleton: String,
 }
 
-/// What the rules read of a token, decoded once.
+/// What the rules read of a token, found once.
 #[derive(Debug, Clone, Copy)]
 struct Word {
-    /// The token's first character.
-    first: Option<char>,
     /// What the stem's last character is ([`SUFFIX_END`], [`ALPHA_END`]; neither for words that
     /// are no names: titles, stop words, trigger nouns, [`flag::COMMON`]), and [`ORG_NOUN`].
     ends: u8,
@@ -105,7 +103,7 @@ struct St<'a> {
     gaz: &'a Gazetteer,
     cands: Vec<Cand<'a>>,
     owner: Vec<Option<usize>>,
-    /// First and last character of each token, and whether it is blocked.
+    /// What the stem of each token ends with, and whether the token is blocked.
     words: Vec<Word>,
     known: Vec<Known<'a>>,
     /// Suffixes of each token's stem, looked up on first use (few tokens need them).
@@ -201,10 +199,10 @@ impl<'a> St<'a> {
 
     fn name_token_ok(&self, i: usize) -> bool {
         // the stem starts where the word does: its first character, if it is not empty
-        let (t, c) = (&self.toks[i], self.words[i].first);
+        let t = &self.toks[i];
         self.free(i)
             && t.stem_end > t.start
-            && c.is_some_and(|c| is_syllable(c) || c.is_ascii_alphabetic())
+            && (is_syllable(t.first) || t.first.is_ascii_alphabetic())
             && self.flags(i) & flag::COMMON == 0
     }
 
@@ -338,23 +336,21 @@ pub fn find(
     blocked_ranges: &[std::ops::Range<usize>],
 ) -> Vec<Entity> {
     let n = toks.len();
-    // each token decoded once (the stems are sliced where a rule needs them); tokens starting
+    // each token read once (the stems are sliced where a rule needs them); tokens starting
     // with a digit are no names
-    let mut words: Vec<Word> = (0..n)
-        .map(|i| {
-            let t = &toks[i];
-            let first = text[t.start..].chars().next();
+    let mut words: Vec<Word> = toks
+        .iter()
+        .map(|t| {
             let ends = if t.flags & flag::ORG_TYPE != 0 {
                 ORG_NOUN
             } else if t.flags & flag::COMMON != 0 || t.stem_end == t.start {
                 0
             } else {
-                let last = text[..t.stem_end].chars().next_back().unwrap_or_default();
+                let last = t.stem_last;
                 (if gaz.has_suffix_ending(last) { SUFFIX_END } else { 0 })
                     | (if last.is_ascii_alphabetic() { ALPHA_END } else { 0 })
             };
-            let blocked = first.is_some_and(|c| c.is_ascii_digit());
-            Word { first, ends, blocked }
+            Word { ends, blocked: t.first.is_ascii_digit() }
         })
         .collect();
     // tokens inside quote-decided spans or figures are no names either
@@ -686,7 +682,7 @@ pub fn find(
     }
     for i in 0..n {
         // taken tokens and tokens starting with no name's first character: nothing to do
-        if st.owner[i].is_some() || !st.words[i].first.is_some_and(|c| firsts.contains(c)) {
+        if st.owner[i].is_some() || !firsts.contains(toks[i].first) {
             continue;
         }
         if !(st.free(i) || st.words[i].blocked && starts_product(&multi, &st, i)) {

@@ -23,6 +23,10 @@ pub struct Tok {
     pub before: char,
     /// The character after the token (`'\n'` at a paragraph end).
     pub after: char,
+    /// The token's first character (an ASCII letter or digit, or a Hangul syllable).
+    pub first: char,
+    /// The last character of the stem (`'\0'` when the stem is empty).
+    pub stem_last: char,
 }
 
 impl Tok {
@@ -90,6 +94,12 @@ pub fn tokenize<F: Fn(&str) -> u32 + ?Sized>(text: &str, paras: &[Range<usize>],
             // only Hangul endings carry particles
             let (stem_len, flags) =
                 if last_ascii { (word.len(), lookup(word)) } else { super::hangul::stem_split(word, lookup, keep) };
+            // the stem ends with a word character too: one byte or three
+            let stem_last = match stem_len {
+                0 => '\0',
+                _ if b[start + stem_len - 1] < 0x80 => char::from(b[start + stem_len - 1]),
+                _ => syllable_at(b, start + stem_len - 3),
+            };
             out.push(Tok {
                 start: r.start + start,
                 end: r.start + end,
@@ -98,11 +108,20 @@ pub fn tokenize<F: Fn(&str) -> u32 + ?Sized>(text: &str, paras: &[Range<usize>],
                 flags,
                 before: p[..start].chars().next_back().unwrap_or('\n'),
                 after: p[end..].chars().next().unwrap_or('\n'),
+                first: if n == 1 { char::from(b[start]) } else { syllable_at(b, start) },
+                stem_last,
             });
             i = end;
         }
     }
     out
+}
+
+/// The Hangul syllable whose three bytes start at `b[i]` (see [`word_char_len`]).
+#[inline]
+fn syllable_at(b: &[u8], i: usize) -> char {
+    let Some(&[x, y, z]) = b.get(i..i + 3) else { return '\0' };
+    char::from_u32((u32::from(x) & 0x0F) << 12 | (u32::from(y) & 0x3F) << 6 | (u32::from(z) & 0x3F)).unwrap_or('\0')
 }
 
 /// The byte length of the word character (see [`super::hangul::is_word_char`]) at `b[i]`, or 0 when none
@@ -233,10 +252,34 @@ mod tests {
         assert_eq!(stems, vec!["네오AI", "노바칩스", "NovaChips", "와", "NX-200", "을", "2.5배"]);
         assert_eq!(toks[2].before, '(');
         assert_eq!(toks[2].after, ')');
+        // the first character and the stem's last one, as the text has them
+        for k in &toks {
+            assert_eq!(Some(k.first), k.word(t).chars().next());
+            assert_eq!(k.stem_last, k.stem(t).chars().next_back().unwrap_or('\0'));
+        }
+        assert_eq!((toks[0].first, toks[0].stem_last), ('네', 'I'));
+        assert_eq!((toks[6].first, toks[6].stem_last), ('2', '배'));
         // a whole name is not cut
         let t = "김정은 위원장";
         let toks = tokenize(t, &crate::extract::text::one_paragraph(t), &|w| u32::from(w == "김정은"), 1);
         assert_eq!(toks[0].stem(t), "김정은");
+    }
+
+    #[test]
+    fn first_and_stem_last_characters_agree_with_the_text() {
+        let g = crate::extract::gazetteer::Gazetteer::builtin();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/articles");
+        let mut n = 0;
+        for e in std::fs::read_dir(dir).expect("eval articles") {
+            let t = std::fs::read_to_string(e.expect("entry").path()).expect("article");
+            let toks = tokenize(&t, &one_paragraph(&t), &|w| g.flags(w), crate::extract::gazetteer::flag::KNOWN);
+            for k in &toks {
+                assert_eq!(Some(k.first), k.word(&t).chars().next());
+                assert_eq!(k.stem_last, k.stem(&t).chars().next_back().unwrap_or('\0'), "{}", k.word(&t));
+                n += usize::from(!k.bare());
+            }
+        }
+        assert!(n > 500, "{n}");
     }
 
     #[test]
