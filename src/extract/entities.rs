@@ -87,6 +87,8 @@ struct Word {
     ends: u8,
     /// The token can be no name (inside TERM/PRODUCT quotes, figures, starting with a digit).
     blocked: bool,
+    /// The token is a title or ends with one ([`role_of`]; set by rules 1-3).
+    title: bool,
 }
 
 /// [`Word::ends`]: some suffix word (title, organisation or place suffix, organisation noun)
@@ -350,7 +352,7 @@ pub fn find(
                 (if gaz.has_suffix_ending(last) { SUFFIX_END } else { 0 })
                     | (if last.is_ascii_alphabetic() { ALPHA_END } else { 0 })
             };
-            Word { ends, blocked: t.first.is_ascii_digit() }
+            Word { ends, blocked: t.first.is_ascii_digit(), title: false }
         })
         .collect();
     // tokens inside quote-decided spans or figures are no names either
@@ -370,14 +372,19 @@ pub fn find(
         fixed.iter().filter(|(_, l)| *l == "PRODUCT").map(|(r, _)| &text[r.clone()]).collect();
 
     // 1-3: gazetteer, mixed names, glued places, suffixes
-    let mut role_prefix: Vec<Option<(&str, Option<Glued>)>> = vec![None; n];
+    // the title tokens with their titles, in order, for rule 5
+    let mut titles: Vec<(usize, &str)> = Vec::new();
     // split_by_evidence scans the whole text: once per word (it keeps the answers)
     let mut split_memo: FxMap<&str, bool> = FxMap::default();
     for i in 0..n {
         if st.words[i].blocked {
             continue;
         }
-        role_prefix[i] = role_of(&st, i);
+        let role = role_of(&st, i);
+        if let Some((r, _)) = role {
+            titles.push((i, r));
+            st.words[i].title = true;
+        }
         if st.owner[i].is_some() {
             continue;
         }
@@ -413,7 +420,7 @@ pub fn find(
                 continue;
             }
         }
-        match &role_prefix[i] {
+        match &role {
             Some((_, Some(Glued::Place(pend)))) => {
                 let pend = *pend;
                 st.assign(i, i, pend, Label::Loc, None, Src::Gaz);
@@ -500,8 +507,7 @@ pub fn find(
     }
 
     // 5: titles, in reading order (references need the people named before)
-    for i in 0..n {
-        let Some((role, _)) = role_prefix[i].clone() else { continue };
+    for &(i, role) in &titles {
         let flags = gaz.role(role).unwrap_or_default();
         if flags.generic {
             continue;
@@ -534,7 +540,7 @@ pub fn find(
             {
                 break;
             }
-            if role_prefix[k].is_some() && st.owner[k].is_none() {
+            if st.words[k].title && st.owner[k].is_none() {
                 break;
             }
             chain.push(k);
