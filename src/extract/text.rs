@@ -106,8 +106,17 @@ pub fn tokenize<F: Fn(&str) -> u32 + ?Sized>(text: &str, paras: &[Range<usize>],
                 stem_end: r.start + start + stem_len,
                 para: pi,
                 flags,
-                before: p[..start].chars().next_back().unwrap_or('\n'),
-                after: p[end..].chars().next().unwrap_or('\n'),
+                // mostly a space or an ASCII mark: one byte, decoded without slicing
+                before: match start.checked_sub(1).map(|k| b[k]) {
+                    None => '\n',
+                    Some(x) if x < 0x80 => char::from(x),
+                    Some(_) => p[..start].chars().next_back().unwrap_or('\n'),
+                },
+                after: match b.get(end) {
+                    None => '\n',
+                    Some(&x) if x < 0x80 => char::from(x),
+                    Some(_) => p[end..].chars().next().unwrap_or('\n'),
+                },
                 first: if n == 1 { char::from(b[start]) } else { syllable_at(b, start) },
                 stem_last,
             });
@@ -266,20 +275,24 @@ mod tests {
     }
 
     #[test]
-    fn first_and_stem_last_characters_agree_with_the_text() {
+    fn the_characters_a_token_carries_agree_with_the_text() {
         let g = crate::extract::gazetteer::Gazetteer::builtin();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/articles");
-        let mut n = 0;
+        let (mut n, mut m) = (0, 0);
         for e in std::fs::read_dir(dir).expect("eval articles") {
             let t = std::fs::read_to_string(e.expect("entry").path()).expect("article");
             let toks = tokenize(&t, &one_paragraph(&t), &|w| g.flags(w), crate::extract::gazetteer::flag::KNOWN);
             for k in &toks {
                 assert_eq!(Some(k.first), k.word(&t).chars().next());
                 assert_eq!(k.stem_last, k.stem(&t).chars().next_back().unwrap_or('\0'), "{}", k.word(&t));
+                assert_eq!(k.before, t[..k.start].chars().next_back().unwrap_or('\n'));
+                assert_eq!(k.after, t[k.end..].chars().next().unwrap_or('\n'));
+                m += usize::from(!k.before.is_ascii()) + usize::from(!k.after.is_ascii());
                 n += usize::from(!k.bare());
             }
         }
-        assert!(n > 500, "{n}");
+        // particles, and quote marks or other wide characters around tokens
+        assert!(n > 500 && m > 100, "{n} {m}");
     }
 
     #[test]
