@@ -103,14 +103,15 @@ pub struct Gazetteer {
     /// A one-hash Bloom filter of the keys of `words` (bits at [`filter_bit`]): most words of
     /// a text are in no list, and a clear bit says so without hashing the whole word.
     words_filter: Vec<u64>,
-    /// Suffix words (titles, organisation and place suffixes, organisation and product nouns)
-    /// that may end a word, by the word's last two characters ([`pair_key`]), longest first:
-    /// the suffix words ending with both, and those of one character ending with the last one.
-    /// Under the key with `'\0'` before the last character: the suffix words of one character
-    /// alone, for words whose last two characters end no longer suffix word. (By the last
-    /// character alone, the lists of the built-in words are long: 45 end in 사, 41 in 장; by two,
-    /// none has more than 5.)
-    by_last_two: FxMap<u64, Vec<SuffixWord>>,
+    /// The suffix words (titles, organisation and place suffixes, organisation and product
+    /// nouns) by their last character: `suffix_slot[i]` is 0 for a character no suffix word ends
+    /// with, else 1 + the index of its group in `suffix_groups` (`i` is the
+    /// [`super::hangul::CharSet`] index of the character). A group holds the words by the
+    /// character before the last one too: by the last character alone, the lists of the
+    /// built-in words are long (45 end in 사, 41 in 장); by two, none has more than 5.
+    suffix_slot: Vec<u16>,
+    /// See `suffix_slot`.
+    suffix_groups: Vec<SuffixGroup>,
     /// The last characters of the suffix words.
     suffix_ends: super::hangul::CharSet,
 }
@@ -353,6 +354,30 @@ impl Gazetteer {
         for v in by_last_two.values_mut() {
             v.sort_by(|a, b| b.word.len().cmp(&a.word.len()).then_with(|| a.word.cmp(&b.word)));
         }
+        // one group per last character, its characters before in order (the words of one
+        // character alone first, under '\0')
+        let mut keys: Vec<u64> = by_last_two.keys().copied().collect();
+        keys.sort_unstable_by_key(|&k| (k as u32, k >> 32));
+        let mut suffix_slot = vec![0u16; super::hangul::CharSet::LEN];
+        let mut suffix_groups: Vec<SuffixGroup> = Vec::new();
+        for k in keys {
+            let list = by_last_two.remove(&k).unwrap_or_default();
+            let (Some(prev), Some(last)) = (char::from_u32((k >> 32) as u32), char::from_u32(k as u32)) else {
+                continue;
+            };
+            let Some(i) = super::hangul::CharSet::index(last) else { continue };
+            if suffix_slot[i] == 0 {
+                suffix_groups.push(SuffixGroup::default());
+                suffix_slot[i] = suffix_groups.len() as u16;
+            }
+            let g = &mut suffix_groups[suffix_slot[i] as usize - 1];
+            if prev == '\0' {
+                g.alone = list;
+            } else {
+                g.prevs.push(prev);
+                g.lists.push(list);
+            }
+        }
         let mut words_filter = vec![0u64; FILTER_BITS / 64];
         for w in words.keys() {
             let i = filter_bit(w);
@@ -360,7 +385,8 @@ impl Gazetteer {
         }
         self.words = words;
         self.words_filter = words_filter;
-        self.by_last_two = by_last_two;
+        self.suffix_slot = suffix_slot;
+        self.suffix_groups = suffix_groups;
         self.suffix_ends = suffix_ends;
     }
 
@@ -409,20 +435,22 @@ impl Gazetteer {
         self.flags(w) & flag::MULTI_FIRST != 0
     }
 
-    /// The suffix words that may end `word` (from its last two characters), longest first;
+    /// The suffix words that may end `word` (by its last character, then the one before), longest first;
     /// empty for a word of one character, which has no suffix word shorter than itself.
     #[inline]
     fn suffix_candidates(&self, word: &str) -> &[SuffixWord] {
         let mut rev = word.chars().rev();
         let Some(last) = rev.next() else { return &[] };
-        if !self.suffix_ends.contains(last) {
+        let slot = super::hangul::CharSet::index(last).and_then(|i| self.suffix_slot.get(i)).copied().unwrap_or(0);
+        if slot == 0 {
             return &[];
         }
         let Some(prev) = rev.next() else { return &[] };
-        self.by_last_two
-            .get(&pair_key(prev, last))
-            .or_else(|| self.by_last_two.get(&pair_key('\0', last)))
-            .map_or(&[], Vec::as_slice)
+        let g = &self.suffix_groups[slot as usize - 1];
+        match g.prevs.binary_search(&prev) {
+            Ok(k) => &g.lists[k],
+            Err(_) => &g.alone,
+        }
     }
 
     /// The longest proper suffix of `word` (shorter than the word) that has one of the flags in
@@ -531,7 +559,21 @@ fn filter_bit(s: &str) -> usize {
     (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS.trailing_zeros())) as usize
 }
 
-/// The key of two characters in the suffix index: `prev` in the high half, `last` in the low.
+/// The suffix words ending with one character, by the character before it.
+#[derive(Debug, Clone, Default)]
+struct SuffixGroup {
+    /// The characters before the last one that longer suffix words end with, in order.
+    prevs: Vec<char>,
+    /// For each of `prevs`: the suffix words ending with it and the last character, and those of
+    /// one character (the last one), longest first.
+    lists: Vec<Vec<SuffixWord>>,
+    /// The suffix word of one character, if any (for the words whose character before the last
+    /// is in no `prevs`).
+    alone: Vec<SuffixWord>,
+}
+
+/// The key of two characters while the suffix index is built: `prev` in the high half, `last`
+/// in the low.
 #[inline]
 fn pair_key(prev: char, last: char) -> u64 {
     u64::from(prev) << 32 | u64::from(last)
@@ -696,7 +738,8 @@ mod tests {
             *by_last.entry(w.chars().next_back().unwrap()).or_default() += 1;
         }
         assert!(by_last.values().any(|&n| n > 40), "{by_last:?}");
-        assert!(g.by_last_two.values().all(|v| v.len() <= 8), "{:?}", g.by_last_two.values().map(Vec::len).max());
+        let longest = g.suffix_groups.iter().flat_map(|gr| gr.lists.iter().chain([&gr.alone])).map(Vec::len).max();
+        assert!(longest.is_some_and(|n| (2..=8).contains(&n)), "{longest:?}");
         // every word of the lists, its last one and two characters, with things before and after
         let mut words: Vec<String> = Vec::new();
         for w in g.words.keys() {

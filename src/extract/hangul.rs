@@ -44,6 +44,9 @@ impl Default for CharSet {
 }
 
 impl CharSet {
+    /// The number of characters a set can hold (the [`CharSet::index`] values are below it).
+    pub(crate) const LEN: usize = 128 + 11_172;
+
     #[inline]
     pub(crate) fn index(c: char) -> Option<usize> {
         let u = c as u32;
