@@ -194,6 +194,12 @@ pub fn name_of(s: String) -> Name {
     }
 }
 
+/// The reading order of annotations, given as `(start, end, id)`: start ascending, longer spans
+/// first, then id (ids are unique in a valid article, so the order is total).
+pub fn reading_order(a: (usize, usize, &str), b: (usize, usize, &str)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then_with(|| a.2.cmp(b.2))
+}
+
 /// One annotated span of an article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Annotation {
@@ -317,11 +323,9 @@ impl Article {
         Article { id: id.into(), text: text.into(), ..Default::default() }
     }
 
-    /// Sorts annotations in reading order: start ascending, longer spans first, then id.
+    /// Sorts annotations in reading order ([`reading_order`]).
     pub fn sort_annotations(&mut self) {
-        let order = |a: &Annotation, b: &Annotation| {
-            a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then_with(|| a.id.cmp(&b.id))
-        };
+        let order = |a: &Annotation, b: &Annotation| reading_order((a.start, a.end, &a.id), (b.start, b.end, &b.id));
         // files are usually in order already, and a stable sort would first set aside scratch
         // room for half of these large structs
         if !self.annotations.is_sorted_by(|a, b| order(a, b).is_le()) {

@@ -45,7 +45,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clean::clean;
 use crate::ingest::{self, LoadError, Loaded};
-use crate::model::{Annotation, Article, Kind, Name};
+use crate::model::{self, Annotation, Article, Kind, Name};
 
 pub use dates::Ymd;
 pub use gazetteer::Gazetteer;
@@ -389,7 +389,7 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
         }
     }
     let mut runs = [ent_items, quote_items, fig_items, cap_items];
-    let order = reading_order(&runs);
+    let order = merged_in_reading_order(&runs);
     let mut anns: Vec<Annotation> = Vec::with_capacity(order.len());
     for (k, j) in order {
         let (r, id, src) = &mut runs[k][j];
@@ -479,13 +479,12 @@ pub fn extract_text(id: &str, raw_text: &str, opts: &ExtractOptions) -> Article 
 /// One annotation to be: its span, its id, and where the rest of it comes from.
 type Item<S> = (Range<usize>, String, S);
 
-/// The positions `(run, index)` of the items of `runs` in reading order, the order
-/// [`Article::sort_annotations`] gives: by start, the longer span first, then by id. Ids are
+/// The positions `(run, index)` of the items of `runs` in reading order ([`model::reading_order`],
+/// as [`Article::sort_annotations`] sorts): by start, the longer span first, then by id. Ids are
 /// unique, so the order is total and any correct sort gives it. Each run is usually in that order
 /// already (the extractor builds them so): then the runs are merged, else all items sorted.
-fn reading_order<S>(runs: &[Vec<Item<S>>; 4]) -> Vec<(usize, usize)> {
-    let order =
-        |a: &Item<S>, b: &Item<S>| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)).then_with(|| a.1.cmp(&b.1));
+fn merged_in_reading_order<S>(runs: &[Vec<Item<S>>; 4]) -> Vec<(usize, usize)> {
+    let order = |a: &Item<S>, b: &Item<S>| model::reading_order((a.0.start, a.0.end, &a.1), (b.0.start, b.0.end, &b.1));
     let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
     if runs.iter().all(|r| r.is_sorted_by(|a, b| order(a, b).is_le())) {
         let mut pos = [0usize; 4];
@@ -596,18 +595,19 @@ mod tests {
             spans in proptest::array::uniform4(proptest::collection::vec((0usize..6, 0usize..3), 0..12)),
             sort_runs in proptest::bool::ANY,
         ) {
+            let order = |a: &Item<()>, b: &Item<()>| model::reading_order((a.0.start, a.0.end, &a.1), (b.0.start, b.0.end, &b.1));
             let mut runs: [Vec<Item<()>>; 4] = Default::default();
             for (k, run) in spans.iter().enumerate() {
                 for (n, &(s, len)) in run.iter().enumerate() {
                     runs[k].push((s..s + len, ann_id(['e', 'q', 'f', 'c'][k], n + 1), ()));
                 }
                 if sort_runs {
-                    runs[k].sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)).then_with(|| a.1.cmp(&b.1)));
+                    runs[k].sort_by(|a, b| order(a, b));
                 }
             }
-            let got: Vec<&Item<()>> = reading_order(&runs).into_iter().map(|(k, j)| &runs[k][j]).collect();
+            let got: Vec<&Item<()>> = merged_in_reading_order(&runs).into_iter().map(|(k, j)| &runs[k][j]).collect();
             let mut want: Vec<&Item<()>> = runs.iter().flatten().collect();
-            want.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)).then_with(|| a.1.cmp(&b.1)));
+            want.sort_by(|a, b| order(a, b));
             proptest::prop_assert_eq!(got, want);
         }
     }
