@@ -19,9 +19,9 @@
 //! (`경기` is also "game").
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use super::hangul::{packed_suffix, packed_tail};
-use std::sync::OnceLock;
 
 /// `HashMap` with the Fx hash (short string keys).
 pub type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
